@@ -1,0 +1,234 @@
+import {randomUUID} from 'node:crypto'
+import {Agent} from 'undici'
+import type {TimeScale} from '../clock/time-scale.js'
+import {type EmulatorEvents, publicWebhook} from '../emulator/emulator-events.js'
+import type {ProviderProfile} from '../providers/provider-profile.js'
+import type {Store} from '../store/store.js'
+import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
+import {DueQueue, Fifo} from './due-queue.js'
+import {sendAttempt} from './send-attempt.js'
+
+/** Options of {@link Dispatcher}. */
+export interface DispatcherOptions {
+  readonly store: Store
+  readonly profile: ProviderProfile
+  readonly timeScale: TimeScale
+  /** Overall deadline of one attempt (connect, headers and body), real ms. */
+  readonly attemptTimeoutMs: number
+  readonly events: EmulatorEvents
+  /** Attempts in flight at once, across all webhooks. @default 256 */
+  readonly maxInFlight?: number
+}
+
+/**
+ * Sends every delivery on the profile's retry schedule, compressed by the time scale, and records
+ * each attempt. Deliveries are persisted before their first attempt, and a delivery's state only
+ * moves on once its attempt is recorded, so a restart resumes every pending delivery where the
+ * store last saw it (an attempt in flight at a crash is sent again: delivery is at-least-once).
+ */
+export class Dispatcher {
+  readonly #o: DispatcherOptions
+  readonly #queue = new DueQueue()
+  readonly #ready = new Fifo<string>()
+  readonly #agent: Agent
+  readonly #stop = new AbortController()
+  readonly #waiters = new Map<string, Array<(attempt: Attempt | null) => void>>()
+  readonly #running = new Set<Promise<void>>()
+  #timer: NodeJS.Timeout | null = null
+  #timerAt = Number.POSITIVE_INFINITY
+  #inFlight = 0
+  #stopped = false
+
+  constructor(options: DispatcherOptions) {
+    this.#o = options
+    this.#agent = new Agent({
+      connections: 64,
+      keepAliveTimeout: 4000,
+      headersTimeout: options.attemptTimeoutMs,
+      bodyTimeout: options.attemptTimeoutMs,
+      connect: {timeout: options.attemptTimeoutMs},
+    })
+  }
+
+  /** Attempts 1..n allowed by the profile. */
+  get maxAttempts(): number {
+    return this.#o.profile.retryDelaysMs.length + 1
+  }
+
+  /** Schedules every delivery the store holds as pending (after a restart, some are overdue and go at once). */
+  resume(): void {
+    const now = Date.now()
+    for (const d of this.#o.store.pendingDeliveries()) this.#schedule(d.id, d.nextAttemptAt ?? now)
+  }
+
+  /**
+   * Creates one delivery of `event` per webhook, persists them, then sends attempt 1 of each.
+   * Resolves with the deliveries once they are on disk.
+   */
+  async deliver(event: EventRecord, webhooks: readonly Webhook[]): Promise<Delivery[]> {
+    const now = Date.now()
+    const deliveries = webhooks.map((w) =>
+      this.#o.store.addDelivery({
+        id: randomUUID(),
+        eventId: event.id,
+        webhookId: w.id,
+        url: w.url,
+        status: 'pending',
+        attemptCount: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        completedAt: null,
+        reason: null,
+      }),
+    )
+    await this.#o.store.commit()
+    for (const d of deliveries) this.#schedule(d.id, now)
+    return deliveries
+  }
+
+  /** Resolves with the next attempt recorded for this delivery (null if the delivery ends without one). */
+  nextAttempt(deliveryId: string): Promise<Attempt | null> {
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(deliveryId)
+      if (list) list.push(resolve)
+      else this.#waiters.set(deliveryId, [resolve])
+    })
+  }
+
+  /** Marks every pending delivery of a webhook cancelled (after delete or disable). */
+  cancelPending(webhookId: string, reason: string): void {
+    const now = Date.now()
+    for (const d of this.#o.store.pendingDeliveries()) {
+      if (d.webhookId !== webhookId) continue
+      this.#o.store.updateDelivery(d, {status: 'cancelled', nextAttemptAt: null, completedAt: now, reason})
+      this.#settle(d.id, null)
+    }
+  }
+
+  /** Stops sending: aborts attempts in flight (they stay pending in the store) and closes connections. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+    this.#stop.abort()
+    await Promise.allSettled([...this.#running])
+    for (const id of [...this.#waiters.keys()]) this.#settle(id, null)
+    await this.#agent.close().catch(() => {})
+  }
+
+  #schedule(deliveryId: string, at: number): void {
+    if (this.#stopped) return
+    if (at <= Date.now()) {
+      this.#ready.push(deliveryId)
+      this.#pump()
+      return
+    }
+    this.#queue.push(deliveryId, at)
+    this.#arm()
+  }
+
+  #arm(): void {
+    const next = this.#queue.peek()
+    if (next === undefined || next >= this.#timerAt) return
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timerAt = next
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, next - Date.now()))
+  }
+
+  #onTimer(): void {
+    this.#timer = null
+    this.#timerAt = Number.POSITIVE_INFINITY
+    for (const id of this.#queue.popDue(Date.now())) this.#ready.push(id)
+    this.#pump()
+    this.#arm()
+  }
+
+  #pump(): void {
+    const max = this.#o.maxInFlight ?? 256
+    while (this.#inFlight < max && this.#ready.size > 0 && !this.#stopped) {
+      const id = this.#ready.shift()
+      this.#inFlight++
+      const run = this.#attempt(id).finally(() => {
+        this.#inFlight--
+        this.#running.delete(run)
+        this.#pump()
+      })
+      this.#running.add(run)
+    }
+  }
+
+  async #attempt(deliveryId: string): Promise<void> {
+    const {store, profile} = this.#o
+    const delivery = store.getDelivery(deliveryId)
+    if (!delivery || delivery.status !== 'pending') return
+    const webhook = store.getWebhook(delivery.webhookId)
+    const event = store.getEvent(delivery.eventId)
+    if (!webhook || !webhook.enabled || !event) {
+      const reason = !webhook ? 'webhook deleted' : !event ? 'event pruned' : 'webhook disabled'
+      store.updateDelivery(delivery, {status: 'cancelled', nextAttemptAt: null, completedAt: Date.now(), reason})
+      this.#settle(deliveryId, null)
+      return
+    }
+    const number = delivery.attemptCount + 1
+    const scheduledAt = delivery.nextAttemptAt ?? Date.now()
+    const sentAt = Date.now()
+    const headers = profile.headers(event.body, webhook.secret, sentAt)
+    const result = await sendAttempt({
+      url: delivery.url,
+      headers,
+      body: event.body,
+      timeoutMs: this.#o.attemptTimeoutMs,
+      dispatcher: this.#agent,
+      stopSignal: this.#stop.signal,
+    })
+    if (result.errorClass === 'aborted') return // stopping: the delivery stays pending and resumes on restart
+    const finished = Date.now()
+    const ok = result.errorClass === null
+    const exhausted = !ok && number >= this.maxAttempts
+    const nextAttemptAt = ok || exhausted ? null : finished + this.#o.timeScale.compress(profile.retryDelaysMs[number - 1])
+    const attempt = store.addAttempt({
+      id: randomUUID(),
+      deliveryId,
+      eventId: event.id,
+      webhookId: webhook.id,
+      number,
+      scheduledAt,
+      sentAt,
+      durationMs: Math.round(result.durationMs * 100) / 100,
+      request: {method: 'POST', url: delivery.url, headers},
+      response: result.response,
+      errorClass: result.errorClass,
+      errorMessage: result.errorMessage,
+      outcome: ok ? 'success' : 'failure',
+      nextAttemptAt,
+    })
+    store.updateDelivery(delivery, {
+      attemptCount: number,
+      status: ok ? 'succeeded' : exhausted ? 'failed' : 'pending',
+      nextAttemptAt,
+      completedAt: ok || exhausted ? finished : null,
+      reason: exhausted ? `all ${number} attempts failed` : null,
+    })
+    if (store.getWebhook(webhook.id) === webhook) {
+      store.updateWebhook(webhook, {failureCount: ok ? 0 : webhook.failureCount + 1})
+      if (exhausted && profile.disableWhenExhausted && webhook.enabled) this.#disable(webhook, delivery)
+    }
+    this.#o.events.emit('attempt.finished', {attempt, delivery})
+    this.#settle(deliveryId, attempt)
+    if (nextAttemptAt !== null) this.#schedule(deliveryId, nextAttemptAt)
+  }
+
+  #disable(webhook: Webhook, delivery: Delivery): void {
+    const reason = `${this.maxAttempts} attempts of delivery ${delivery.id} failed`
+    this.#o.store.updateWebhook(webhook, {enabled: false, disabledAt: new Date().toISOString(), disabledReason: reason})
+    this.cancelPending(webhook.id, 'webhook disabled')
+    this.#o.events.emit('webhook.disabled', {webhook: publicWebhook(webhook), reason})
+  }
+
+  #settle(deliveryId: string, attempt: Attempt | null): void {
+    const list = this.#waiters.get(deliveryId)
+    if (!list) return
+    this.#waiters.delete(deliveryId)
+    for (const resolve of list) resolve(attempt)
+  }
+}

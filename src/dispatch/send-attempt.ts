@@ -1,0 +1,85 @@
+import {type Dispatcher, request} from 'undici'
+import type {AttemptResponse} from '../store/types.js'
+
+/** Bytes of a response body kept in an attempt record; the rest is read and dropped. */
+export const RESPONSE_BODY_LIMIT = 4096
+
+/** Outcome of one POST: a response of any status, or a transport error. */
+export interface SendResult {
+  response: AttemptResponse | null
+  errorClass: string | null
+  errorMessage: string | null
+  durationMs: number
+}
+
+/**
+ * POSTs `body` once, under one overall deadline covering connect, headers and body.
+ * Redirects are not followed. Never throws; `aborted` (from `stopSignal`) is reported as `errorClass: 'aborted'`.
+ */
+export async function sendAttempt(options: {
+  url: string
+  headers: Record<string, string>
+  body: string
+  timeoutMs: number
+  dispatcher: Dispatcher
+  stopSignal?: AbortSignal
+}): Promise<SendResult> {
+  const started = performance.now()
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const signal = options.stopSignal ? AbortSignal.any([timeout, options.stopSignal]) : timeout
+  try {
+    const res = await request(options.url, {
+      method: 'POST',
+      headers: options.headers,
+      body: options.body,
+      signal,
+      dispatcher: options.dispatcher,
+    })
+    // Read to the end so the connection can be reused; keep only the first RESPONSE_BODY_LIMIT bytes.
+    const kept: Buffer[] = []
+    let size = 0
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      if (size < RESPONSE_BODY_LIMIT) kept.push(chunk)
+      size += chunk.length
+    }
+    const response: AttemptResponse = {
+      status: res.statusCode,
+      headers: res.headers as Record<string, string | string[]>,
+      body: Buffer.concat(kept).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8'),
+      bodyTruncated: size > RESPONSE_BODY_LIMIT,
+    }
+    const ok = res.statusCode >= 200 && res.statusCode < 300
+    return {
+      response,
+      errorClass: ok ? null : 'http_status',
+      errorMessage: ok ? null : describeStatus(res.statusCode, res.headers.location),
+      durationMs: performance.now() - started,
+    }
+  } catch (error) {
+    const durationMs = performance.now() - started
+    if (options.stopSignal?.aborted) return {response: null, errorClass: 'aborted', errorMessage: 'emulator stopped', durationMs}
+    if (timeout.aborted) {
+      return {response: null, errorClass: 'timeout', errorMessage: `no complete response within ${options.timeoutMs} ms`, durationMs}
+    }
+    return {response: null, ...classifyError(error), durationMs}
+  }
+}
+
+function describeStatus(status: number, location: string | string[] | undefined): string {
+  if (status >= 300 && status < 400) return `HTTP ${status}: redirects are not followed${location ? ` (Location: ${location})` : ''}`
+  return `HTTP ${status}: not a 2xx response`
+}
+
+/** Names the transport failure: `timeout`, `connection_refused`, `connection_reset`, `dns` or `network`. */
+export function classifyError(error: unknown): {errorClass: string; errorMessage: string} {
+  const err = error as {code?: string; name?: string; message?: string; cause?: {code?: string; message?: string}}
+  const code = err?.code ?? err?.cause?.code ?? ''
+  const message = err?.message ?? String(error)
+  if (err?.name === 'TimeoutError' || /TIMEOUT/.test(code)) return {errorClass: 'timeout', errorMessage: message}
+  if (code === 'ECONNREFUSED') return {errorClass: 'connection_refused', errorMessage: message}
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+    return {errorClass: 'connection_reset', errorMessage: message}
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return {errorClass: 'dns', errorMessage: message}
+  return {errorClass: 'network', errorMessage: code ? `${code}: ${message}` : message}
+}

@@ -1,0 +1,12 @@
+/** Default API port: clear of Mailpit (1025/8025), MailDev (1025/1080), Inbucket (2500/9000) and Firebase (4000-9199). */
+export const DEFAULT_API_PORT = 7380
+/** Default bind address: loopback only. */
+export const DEFAULT_HOST = '127.0.0.1'
+/** Default API key, full scopes. Change it with `--api-key` or `JUNKMAIL_API_KEY`. */
+export const DEFAULT_API_KEY = 'jm_test_local'
+/** Default data dir, relative to the working directory. */
+export const DEFAULT_DATA_DIR = '.junkmail'
+/** Default time scale: documented delays run 60 times faster (1 min → 1 s). */
+export const DEFAULT_TIME_SCALE = 60
+/** Default overall deadline of one delivery attempt, in ms. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000

@@ -1,0 +1,25 @@
+import {EventEmitter} from 'node:events'
+import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
+
+/** A webhook as shown outside the emulator: everything but the secret. */
+export type PublicWebhook = Omit<Webhook, 'secret'>
+
+/** What the emulator reports as it works; the CLI log, NDJSON stream and TUI subscribe to these. */
+export interface EmulatorEventMap {
+  'event.created': [{event: EventRecord; deliveries: Delivery[]}]
+  'attempt.finished': [{attempt: Attempt; delivery: Delivery}]
+  'webhook.created': [{webhook: PublicWebhook}]
+  'webhook.deleted': [{webhook: PublicWebhook}]
+  'webhook.disabled': [{webhook: PublicWebhook; reason: string}]
+  'webhook.enabled': [{webhook: PublicWebhook}]
+  'store.error': [{error: Error}]
+}
+
+/** The emulator's typed event stream. */
+export class EmulatorEvents extends EventEmitter<EmulatorEventMap> {}
+
+/** Strips the secret. */
+export function publicWebhook(webhook: Webhook): PublicWebhook {
+  const {secret: _secret, ...rest} = webhook
+  return rest
+}

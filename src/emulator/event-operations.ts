@@ -1,0 +1,97 @@
+import {randomUUID} from 'node:crypto'
+import type {CatalogEvent} from '../providers/provider-profile.js'
+import type {Delivery, EventRecord, Webhook} from '../store/types.js'
+import {type EmulatorContext, OperationError} from './emulator-context.js'
+import {requireWebhook} from './webhook-operations.js'
+
+/** The catalog entry for an event type, or a 400 naming the known ones. */
+export function requireCatalogEvent(ctx: EmulatorContext, type: string, field = 'event'): CatalogEvent {
+  const entry = ctx.profile.catalog.find((e) => e.type === type)
+  if (!entry) {
+    const known = ctx.profile.catalog.map((e) => e.type).join(', ')
+    throw new OperationError(400, 'unknown_event', `unknown event "${type}"; known events: ${known}`, field)
+  }
+  return entry
+}
+
+/**
+ * Applies `--set` overrides to sample data. Paths are field names of `data` (a leading `data.` is
+ * allowed); each value, given as text, is converted to the field's documented type.
+ */
+export function applyOverrides(entry: CatalogEvent, data: Record<string, unknown>, set: Record<string, string>): void {
+  for (const [rawPath, text] of Object.entries(set)) {
+    const path = rawPath.replace(/^data\./, '')
+    const type = entry.fields[path]
+    if (!type) {
+      const fields = Object.keys(entry.fields).join(', ')
+      throw new OperationError(400, 'unknown_field', `${entry.type} has no field "${rawPath}"; its fields are: ${fields}`, `set.${rawPath}`)
+    }
+    data[path] = coerce(text, type, `set.${rawPath}`)
+  }
+}
+
+function coerce(text: string, type: string, field: string): unknown {
+  if (type === 'string') return text
+  if (type === 'number') {
+    const n = Number(text)
+    if (text.trim() === '' || !Number.isFinite(n)) throw new OperationError(400, 'invalid_value', `${field} must be a number`, field)
+    return n
+  }
+  if (type === 'boolean') {
+    if (text !== 'true' && text !== 'false') throw new OperationError(400, 'invalid_value', `${field} must be true or false`, field)
+    return text === 'true'
+  }
+  return text.split(',').map((s) => s.trim()).filter(Boolean)
+}
+
+/** Webhooks that receive an event: enabled and subscribed, or just the one asked for. */
+function recipients(ctx: EmulatorContext, type: string, webhookId?: string): Webhook[] {
+  if (webhookId === undefined) return ctx.store.listWebhooks().filter((w) => w.enabled && w.events.includes(type))
+  const webhook = requireWebhook(ctx, webhookId)
+  if (!webhook.events.includes(type)) {
+    throw new OperationError(409, 'not_subscribed', `webhook ${webhookId} is not subscribed to ${type} (it receives: ${webhook.events.join(', ')})`, 'webhookId')
+  }
+  if (!webhook.enabled) {
+    throw new OperationError(409, 'webhook_disabled', `webhook ${webhookId} is disabled; enable it first (junkmail webhooks enable ${webhookId})`, 'webhookId')
+  }
+  return [webhook]
+}
+
+/** Records an event with the exact body it will be sent with, then delivers it. */
+export async function emitEvent(
+  ctx: EmulatorContext,
+  input: {type: string; data: Record<string, unknown>; source: string; webhookId?: string},
+): Promise<{event: EventRecord; deliveries: Delivery[]}> {
+  const targets = recipients(ctx, input.type, input.webhookId)
+  const createdAt = Date.now()
+  const body = JSON.stringify(ctx.profile.envelope(input.type, input.data, createdAt))
+  const event = ctx.store.addEvent({id: randomUUID(), type: input.type, createdAt, body, source: input.source})
+  const deliveries = await ctx.dispatcher.deliver(event, targets)
+  ctx.events.emit('event.created', {event, deliveries})
+  return {event, deliveries}
+}
+
+/** Fires a catalog event with sample data, overridden field by field. */
+export async function triggerEvent(
+  ctx: EmulatorContext,
+  input: {type: string; set?: Record<string, string>; webhookId?: string},
+): Promise<{event: EventRecord; deliveries: Delivery[]}> {
+  const entry = requireCatalogEvent(ctx, input.type)
+  const data = entry.sample(Date.now())
+  applyOverrides(entry, data, input.set ?? {})
+  return emitEvent(ctx, {type: entry.type, data, source: 'trigger', webhookId: input.webhookId})
+}
+
+/** Sends an existing event again, byte for byte, as new deliveries with a fresh retry schedule. */
+export async function resendEvent(ctx: EmulatorContext, eventId: string, webhookId?: string): Promise<Delivery[]> {
+  const event = requireEvent(ctx, eventId)
+  const targets = recipients(ctx, event.type, webhookId)
+  return ctx.dispatcher.deliver(event, targets)
+}
+
+/** The event with this id, or a 404. */
+export function requireEvent(ctx: EmulatorContext, id: string): EventRecord {
+  const event = ctx.store.getEvent(id)
+  if (!event) throw new OperationError(404, 'not_found', `no event with id ${id}`, 'id')
+  return event
+}

@@ -1,0 +1,120 @@
+import {resolve} from 'node:path'
+import {TimeScale} from '../clock/time-scale.js'
+import {Dispatcher} from '../dispatch/dispatcher.js'
+import {createApiServer} from '../http/api-server.js'
+import {junkmail} from '../providers/junkmail/index.js'
+import type {ProviderProfile} from '../providers/provider-profile.js'
+import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
+import {Store} from '../store/store.js'
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_API_PORT,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_DATA_DIR,
+  DEFAULT_HOST,
+  DEFAULT_TIME_SCALE,
+} from './defaults.js'
+import type {EmulatorContext} from './emulator-context.js'
+import {EmulatorEvents} from './emulator-events.js'
+import {packageVersion} from './package-version.js'
+
+/** Options of {@link startEmulator}; every one has a default. */
+export interface EmulatorOptions {
+  /** Address the API binds to. @default '127.0.0.1' */
+  readonly host?: string
+  /** API port; 0 picks a free one. @default 7380 */
+  readonly port?: number
+  /** Folder for `db.json` and `runtime.json`; `null` keeps nothing on disk. @default '.junkmail' */
+  readonly dataDir?: string | null
+  /** The API key with every scope. @default 'jm_test_local' */
+  readonly apiKey?: string
+  /** How many times faster than documented the retry schedule runs. @default 60 */
+  readonly timeScale?: number
+  /** Overall deadline of one attempt, ms. @default 10000 */
+  readonly attemptTimeoutMs?: number
+  /** History cap, in events. @default 50000 */
+  readonly maxEvents?: number
+  /** The provider contract to emulate. @default junkmail */
+  readonly profile?: ProviderProfile
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:7380` (the API is under `/api/v1`). */
+  readonly url: string
+  readonly host: string
+  /** Port actually bound. */
+  readonly port: number
+  readonly apiKey: string
+  /** Absolute data dir, or null in memory. */
+  readonly dataDir: string | null
+  readonly timeScale: number
+  /** What happens inside, as typed events. */
+  readonly events: EmulatorEvents
+  /** The parts, for in-process callers (tests, benchmarks, the dev command). */
+  readonly context: EmulatorContext
+  /** Stops the API, aborts attempts in flight (they stay pending), flushes the store, frees the data dir. */
+  stop(): Promise<void>
+}
+
+/** Port already taken. */
+export class PortInUseError extends Error {
+  constructor(readonly host: string, readonly port: number) {
+    super(`port ${port} on ${host} is already in use; pick another with --port (or --port 0 for any free port)`)
+    this.name = 'PortInUseError'
+  }
+}
+
+/** Starts an emulator: store, dispatcher and HTTP API. `junkmail dev` and the tests both go through here. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? DEFAULT_HOST
+  const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? DEFAULT_DATA_DIR)
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY
+  const timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE)
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
+  const profile = options.profile ?? junkmail
+  const startedAt = new Date().toISOString()
+
+  if (dataDir) await claimDataDir(dataDir)
+  const cleanups: Array<() => Promise<unknown>> = []
+  try {
+    const store = await Store.open({dataDir, maxEvents: options.maxEvents})
+    cleanups.push(() => store.close())
+    const existing = store.getApiKey(apiKey)
+    if (!existing || !existing.scopes.includes('*')) store.addApiKey({key: apiKey, scopes: ['*'], createdAt: startedAt})
+
+    const events = new EmulatorEvents()
+    const dispatcher = new Dispatcher({store, profile, timeScale, attemptTimeoutMs, events})
+    cleanups.unshift(() => dispatcher.stop())
+    const context: EmulatorContext = {store, dispatcher, profile, events, timeScale, attemptTimeoutMs}
+
+    let url = ''
+    const app = createApiServer(context, {startedAt, apiUrl: () => url, dataDir, version: packageVersion()})
+    try {
+      await app.listen({host, port: options.port ?? DEFAULT_API_PORT})
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, options.port ?? DEFAULT_API_PORT)
+      throw error
+    }
+    cleanups.unshift(() => app.close())
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+
+    await store.commit()
+    dispatcher.resume()
+    if (dataDir) await writeRuntimeFile(dataDir, {pid: process.pid, startedAt, apiUrl: url, apiKey})
+
+    let stopping: Promise<void> | null = null
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        for (const cleanup of cleanups) await cleanup().catch(() => {})
+        if (dataDir) await releaseDataDir(dataDir)
+      })())
+    return {url, host, port, apiKey, dataDir, timeScale: timeScale.scale, events, context, stop}
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup().catch(() => {})
+    if (dataDir) await releaseDataDir(dataDir)
+    throw error
+  }
+}

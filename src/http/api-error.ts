@@ -1,0 +1,56 @@
+import type {FastifyError, FastifyReply, FastifyRequest} from 'fastify'
+import {ZodError} from 'zod'
+import {OperationError} from '../emulator/emulator-context.js'
+
+/** The body of every error answer: `{"error":{"status","code","message","field"?}}`. */
+export interface ErrorBody {
+  error: {status: number; code: string; message: string; field?: string; details?: Array<{field: string; message: string}>}
+}
+
+/** Builds the error body. */
+export function errorBody(status: number, code: string, message: string, field?: string): ErrorBody {
+  return {error: {status, code, message, ...(field === undefined ? {} : {field})}}
+}
+
+const fastifyCodes: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Content-Type must be application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', 'Content-Length does not match the body'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'body is empty but Content-Type is application/json'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'body is not valid JSON'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'body is larger than the limit'],
+}
+
+/** Turns anything thrown by a route into the right status and a JSON error naming the field. */
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof OperationError) {
+    void reply.status(error.status).send(errorBody(error.status, error.code, error.message, error.field))
+    return
+  }
+  if (error instanceof ZodError) {
+    const details = error.issues.map((i) => ({field: formatPath(i.path), message: i.message}))
+    const first = details[0]
+    const body = errorBody(400, 'validation_error', `${first.field}: ${first.message}`, first.field)
+    body.error.details = details
+    void reply.status(400).send(body)
+    return
+  }
+  const code = (error as FastifyError).code
+  const known = code ? fastifyCodes[code] : undefined
+  if (known) {
+    const [status, name, message] = known
+    void reply.status(status).send(errorBody(status, name, message, status === 415 ? 'Content-Type' : 'body'))
+    return
+  }
+  if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
+    void reply.status(400).send(errorBody(400, 'invalid_json', `body is not valid JSON: ${error.message}`, 'body'))
+    return
+  }
+  request.log.error(error)
+  void reply.status(500).send(errorBody(500, 'internal_error', `internal error: ${error.message}`))
+}
+
+/** `events[1]`, `secret`, `set.subject`: a zod path as a field name. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return 'body'
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '')
+}

@@ -1,0 +1,26 @@
+import Fastify, {type FastifyInstance} from 'fastify'
+import type {EmulatorContext} from '../emulator/emulator-context.js'
+import {errorBody, handleError} from './api-error.js'
+import {emulatorRoutes, type EmulatorFacts} from './routes/emulator-routes.js'
+import {webhookRoutes} from './routes/webhook-routes.js'
+
+/** Largest request body accepted, in bytes; larger bodies get 413. */
+export const BODY_LIMIT = 100 * 1024
+
+/** Builds the HTTP app: the JunkMail API under `/api/v1`, the emulator's own routes under `/_emulator/v1`. */
+export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    routerOptions: {ignoreTrailingSlash: true},
+  })
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`))
+  })
+  webhookRoutes(app, ctx)
+  emulatorRoutes(app, ctx, facts)
+  return app
+}

@@ -1,0 +1,69 @@
+import {z} from 'zod'
+import type {ProviderProfile} from '../providers/provider-profile.js'
+
+/** True for an absolute http: or https: URL with a host. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+const requiredString = (what: string) =>
+  z.string({error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`)})
+
+/** Body of `POST /api/v1/webhooks`. */
+export function createWebhookSchema(profile: ProviderProfile) {
+  const known = profile.catalog.map((e) => e.type)
+  return z.object(
+    {
+      url: requiredString('a string').refine(isHttpUrl, 'must be an absolute http(s) URL, e.g. https://example.com/webhooks'),
+      events: z
+        .array(requiredString('an event name (string)').refine((e) => known.includes(e), {
+          error: (issue) => `unknown event "${String(issue.input)}"; known events: ${known.join(', ')}`,
+        }), {error: (issue) => (issue.input === undefined ? 'is required' : 'must be a list of event names')})
+        .min(1, 'must list at least one event')
+        .max(10, 'must list at most 10 events')
+        .refine((list) => new Set(list).size === list.length, 'must not contain duplicates'),
+      secret: requiredString('a string').min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+    },
+    {error: 'body must be a JSON object'},
+  )
+}
+
+/** Body of `POST /_emulator/v1/events` (trigger). */
+export const triggerSchema = z.object(
+  {
+    event: requiredString('an event name (string)'),
+    webhookId: z.string({error: 'must be a string'}).optional(),
+    set: z.record(z.string(), z.string({error: 'must be a string'}), {error: 'must be an object of field: text'}).optional(),
+    wait: z.boolean({error: 'must be true or false'}).optional(),
+  },
+  {error: 'body must be a JSON object'},
+)
+
+/** Body of `POST /_emulator/v1/events/:id/resend`. */
+export const resendSchema = z
+  .object(
+    {webhookId: z.string({error: 'must be a string'}).optional(), wait: z.boolean({error: 'must be true or false'}).optional()},
+    {error: 'body must be a JSON object'},
+  )
+  .optional()
+
+/** Body of `POST /_emulator/v1/api-keys`. */
+export const apiKeySchema = z.object(
+  {scopes: z.array(z.string({error: 'must be a string'}), {error: 'must be a list of scopes'}), key: z.string().min(8).max(200).optional()},
+  {error: 'body must be a JSON object'},
+)
+
+/** Query of list routes. */
+export const listQuerySchema = z.object({
+  limit: z.coerce.number({error: 'must be a number'}).int('must be a whole number').min(1, 'must be at least 1').max(100_000).optional(),
+  type: z.string().optional(),
+  webhookId: z.string().optional(),
+  eventId: z.string().optional(),
+  status: z.enum(['pending', 'succeeded', 'failed', 'cancelled']).optional(),
+  failed: z.enum(['true', 'false']).optional(),
+})

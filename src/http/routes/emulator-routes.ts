@@ -1,0 +1,188 @@
+import {randomBytes} from 'node:crypto'
+import type {FastifyInstance, FastifyRequest} from 'fastify'
+import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
+import {requireEvent, resendEvent, triggerEvent} from '../../emulator/event-operations.js'
+import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/present.js'
+import {enableWebhook} from '../../emulator/webhook-operations.js'
+import type {Delivery} from '../../store/types.js'
+import {SCOPES} from '../auth.js'
+import {defineResource} from '../define-resource.js'
+import {apiKeySchema, listQuerySchema, resendSchema, triggerSchema} from '../request-schemas.js'
+
+/** Prefix of the emulator's own routes: never part of the hosted API. */
+export const EMULATOR_PREFIX = '/_emulator/v1'
+
+/** Facts about the running emulator that the status route reports. */
+export interface EmulatorFacts {
+  readonly startedAt: string
+  readonly apiUrl: () => string
+  readonly dataDir: string | null
+  readonly version: string
+}
+
+const id = (request: FastifyRequest): string => (request.params as {id: string}).id
+
+/** Trigger, events, deliveries, attempts, resend, enable, keys, catalog, health and status. */
+export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts: EmulatorFacts): void {
+  const p = EMULATOR_PREFIX
+  const {store} = ctx
+
+  /** Waits (bounded) for attempt 1 of each delivery so a trigger can report how it went. */
+  const withFirstAttempts = async (deliveries: Delivery[], wait: boolean | undefined) => {
+    const attempts = wait
+      ? await Promise.all(
+          deliveries.map((d) => {
+            const done = store.attemptsForDelivery(d.id)[0]
+            if (done) return done
+            return Promise.race([ctx.dispatcher.nextAttempt(d.id), sleep(ctx.attemptTimeoutMs + 2000, null)])
+          }),
+        )
+      : deliveries.map(() => null)
+    return deliveries.map((d, i) => ({
+      ...presentDelivery(d),
+      firstAttempt: attempts[i] ? presentAttempt(attempts[i]!, store.getEvent(d.eventId)) : null,
+    }))
+  }
+
+  defineResource(app, store, `${p}/health`, {GET: {scope: false, handler: async () => ({status: 'ok'})}})
+
+  defineResource(app, store, `${p}/status`, {
+    GET: {
+      scope: null,
+      handler: async () => ({
+        data: {
+          version: facts.version,
+          pid: process.pid,
+          startedAt: facts.startedAt,
+          apiUrl: facts.apiUrl(),
+          dataDir: facts.dataDir,
+          inMemory: facts.dataDir === null,
+          provider: ctx.profile.name,
+          timeScale: ctx.timeScale.scale,
+          attemptTimeoutMs: ctx.attemptTimeoutMs,
+          counts: store.counts(),
+          storeError: store.lastError?.message ?? null,
+        },
+      }),
+    },
+  })
+
+  defineResource(app, store, `${p}/catalog`, {
+    GET: {
+      scope: false,
+      handler: async () => ({
+        data: ctx.profile.catalog.map((e) => ({
+          type: e.type,
+          description: e.description,
+          fields: e.fields,
+          sample: ctx.profile.envelope(e.type, e.sample(Date.now()), Date.now()),
+        })),
+      }),
+    },
+  })
+
+  defineResource(app, store, `${p}/events`, {
+    POST: {
+      scope: null,
+      handler: async (request, reply) => {
+        const input = triggerSchema.parse(request.body)
+        const {event, deliveries} = await triggerEvent(ctx, {type: input.event, set: input.set, webhookId: input.webhookId})
+        return reply.status(201).send({data: {event: presentEvent(event), deliveries: await withFirstAttempts(deliveries, input.wait)}})
+      },
+    },
+    GET: {
+      scope: null,
+      handler: async (request) => {
+        const q = listQuerySchema.parse(request.query)
+        return {data: store.listEvents({type: q.type, limit: q.limit ?? 50}).map(presentEvent)}
+      },
+    },
+  })
+
+  defineResource(app, store, `${p}/events/:id`, {
+    GET: {
+      scope: null,
+      handler: async (request) => {
+        const event = requireEvent(ctx, id(request))
+        return {data: {...presentEvent(event), deliveries: store.deliveriesForEvent(event.id).map(presentDelivery)}}
+      },
+    },
+  })
+
+  defineResource(app, store, `${p}/events/:id/resend`, {
+    POST: {
+      scope: null,
+      handler: async (request, reply) => {
+        const input = resendSchema.parse(request.body ?? undefined) ?? {}
+        const deliveries = await resendEvent(ctx, id(request), input.webhookId)
+        return reply.status(201).send({data: {deliveries: await withFirstAttempts(deliveries, input.wait)}})
+      },
+    },
+  })
+
+  defineResource(app, store, `${p}/deliveries`, {
+    GET: {
+      scope: null,
+      handler: async (request) => {
+        const q = listQuerySchema.parse(request.query)
+        const list = store.listDeliveries({webhookId: q.webhookId, eventId: q.eventId, status: q.status, limit: q.limit ?? 50})
+        return {data: list.map(presentDelivery)}
+      },
+    },
+  })
+
+  defineResource(app, store, `${p}/deliveries/:id`, {
+    GET: {
+      scope: null,
+      handler: async (request) => {
+        const delivery = store.getDelivery(id(request))
+        if (!delivery) throw new OperationError(404, 'not_found', `no delivery with id ${id(request)}`, 'id')
+        const event = store.getEvent(delivery.eventId)
+        const attempts = store.attemptsForDelivery(delivery.id).map((a) => presentAttempt(a, event))
+        return {data: {...presentDelivery(delivery), attempts}}
+      },
+    },
+  })
+
+  defineResource(app, store, `${p}/attempts`, {
+    GET: {
+      scope: null,
+      handler: async (request) => {
+        const q = listQuerySchema.parse(request.query)
+        const list = store.listAttempts({webhookId: q.webhookId, eventId: q.eventId, failed: q.failed === 'true', limit: q.limit ?? 50})
+        return {data: list.map((a) => presentAttempt(a, store.getEvent(a.eventId)))}
+      },
+    },
+  })
+
+  defineResource(app, store, `${p}/attempts/:id`, {
+    GET: {
+      scope: null,
+      handler: async (request) => {
+        const attempt = store.getAttempt(id(request))
+        if (!attempt) throw new OperationError(404, 'not_found', `no attempt with id ${id(request)}`, 'id')
+        return {data: presentAttempt(attempt, store.getEvent(attempt.eventId))}
+      },
+    },
+  })
+
+  defineResource(app, store, `${p}/webhooks/:id/enable`, {
+    POST: {scope: null, handler: async (request) => ({data: await enableWebhook(ctx, id(request))})},
+  })
+
+  defineResource(app, store, `${p}/api-keys`, {
+    POST: {
+      scope: '*',
+      handler: async (request, reply) => {
+        const input = apiKeySchema.parse(request.body)
+        const unknown = input.scopes.find((s) => s !== '*' && !(SCOPES as readonly string[]).includes(s))
+        if (unknown) throw new OperationError(400, 'validation_error', `scopes: unknown scope "${unknown}"; known scopes: ${SCOPES.join(', ')}`, 'scopes')
+        const key = store.addApiKey({key: input.key ?? `jm_test_${randomBytes(12).toString('hex')}`, scopes: input.scopes, createdAt: new Date().toISOString()})
+        await store.commit()
+        return reply.status(201).send({data: key})
+      },
+    },
+  })
+}
+
+const sleep = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms, value).unref())
