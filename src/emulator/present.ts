@@ -8,7 +8,7 @@ export function presentEvent(event: EventRecord) {
 }
 
 /** A delivery as the emulator routes show it. */
-export function presentDelivery(d: Delivery) {
+export function presentDelivery(d: Delivery, maxAttempts: number) {
   return {
     id: d.id,
     eventId: d.eventId,
@@ -16,6 +16,7 @@ export function presentDelivery(d: Delivery) {
     url: d.url,
     status: d.status,
     attemptCount: d.attemptCount,
+    maxAttempts,
     nextAttemptAt: time(d.nextAttemptAt),
     createdAt: time(d.createdAt),
     completedAt: time(d.completedAt),
@@ -24,7 +25,7 @@ export function presentDelivery(d: Delivery) {
 }
 
 /** An attempt as the emulator routes show it; `body` is the exact bytes sent, when the event is known. */
-export function presentAttempt(a: Attempt, event: EventRecord | undefined) {
+export function presentAttempt(a: Attempt, event: EventRecord | undefined, maxAttempts: number) {
   return {
     id: a.id,
     deliveryId: a.deliveryId,
@@ -32,6 +33,7 @@ export function presentAttempt(a: Attempt, event: EventRecord | undefined) {
     eventType: event?.type ?? null,
     webhookId: a.webhookId,
     number: a.number,
+    maxAttempts,
     outcome: a.outcome,
     scheduledAt: time(a.scheduledAt),
     sentAt: time(a.sentAt),

@@ -16,6 +16,8 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts): Fas
     forceCloseConnections: true,
     routerOptions: {ignoreTrailingSlash: true},
   })
+  // Only JSON bodies: without fastify's default text/plain parser any other content type gets 415.
+  app.removeContentTypeParser('text/plain')
   app.setErrorHandler(handleError)
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(errorBody(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`))

@@ -1,4 +1,4 @@
-import {open, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {mkdir, open, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 /** What a running emulator tells other processes about itself, in `<data dir>/runtime.json`. */
@@ -39,6 +39,7 @@ export function isAlive(pid: number): boolean {
  * process (a kill -9) is taken over; one of a live process raises {@link DataDirBusyError}.
  */
 export async function claimDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, {recursive: true})
   const file = runtimeFilePath(dataDir)
   for (let tries = 0; tries < 3; tries++) {
     try {

@@ -26,6 +26,7 @@ const id = (request: FastifyRequest): string => (request.params as {id: string})
 export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts: EmulatorFacts): void {
   const p = EMULATOR_PREFIX
   const {store} = ctx
+  const max = ctx.profile.retryDelaysMs.length + 1
 
   /** Waits (bounded) for attempt 1 of each delivery so a trigger can report how it went. */
   const withFirstAttempts = async (deliveries: Delivery[], wait: boolean | undefined) => {
@@ -39,8 +40,8 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         )
       : deliveries.map(() => null)
     return deliveries.map((d, i) => ({
-      ...presentDelivery(d),
-      firstAttempt: attempts[i] ? presentAttempt(attempts[i]!, store.getEvent(d.eventId)) : null,
+      ...presentDelivery(d, max),
+      firstAttempt: attempts[i] ? presentAttempt(attempts[i]!, store.getEvent(d.eventId), max) : null,
     }))
   }
 
@@ -104,7 +105,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       scope: null,
       handler: async (request) => {
         const event = requireEvent(ctx, id(request))
-        return {data: {...presentEvent(event), deliveries: store.deliveriesForEvent(event.id).map(presentDelivery)}}
+        return {data: {...presentEvent(event), deliveries: store.deliveriesForEvent(event.id).map((d) => presentDelivery(d, max))}}
       },
     },
   })
@@ -126,7 +127,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
         const list = store.listDeliveries({webhookId: q.webhookId, eventId: q.eventId, status: q.status, limit: q.limit ?? 50})
-        return {data: list.map(presentDelivery)}
+        return {data: list.map((d) => presentDelivery(d, max))}
       },
     },
   })
@@ -138,8 +139,8 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         const delivery = store.getDelivery(id(request))
         if (!delivery) throw new OperationError(404, 'not_found', `no delivery with id ${id(request)}`, 'id')
         const event = store.getEvent(delivery.eventId)
-        const attempts = store.attemptsForDelivery(delivery.id).map((a) => presentAttempt(a, event))
-        return {data: {...presentDelivery(delivery), attempts}}
+        const attempts = store.attemptsForDelivery(delivery.id).map((a) => presentAttempt(a, event, max))
+        return {data: {...presentDelivery(delivery, max), attempts}}
       },
     },
   })
@@ -150,7 +151,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
         const list = store.listAttempts({webhookId: q.webhookId, eventId: q.eventId, failed: q.failed === 'true', limit: q.limit ?? 50})
-        return {data: list.map((a) => presentAttempt(a, store.getEvent(a.eventId)))}
+        return {data: list.map((a) => presentAttempt(a, store.getEvent(a.eventId), max))}
       },
     },
   })
@@ -161,7 +162,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       handler: async (request) => {
         const attempt = store.getAttempt(id(request))
         if (!attempt) throw new OperationError(404, 'not_found', `no attempt with id ${id(request)}`, 'id')
-        return {data: presentAttempt(attempt, store.getEvent(attempt.eventId))}
+        return {data: presentAttempt(attempt, store.getEvent(attempt.eventId), max)}
       },
     },
   })

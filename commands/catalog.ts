@@ -1,0 +1,32 @@
+import {Args} from '@oclif/core'
+import {formatTable} from '../src/cli/format-table.js'
+import {JunkmailCommand} from '../src/cli/junkmail-command.js'
+import {DEFAULT_PROFILE, profiles} from '../src/providers/profiles.js'
+
+interface CatalogEntry {type: string; description: string; fields: Record<string, string>; sample: unknown}
+
+export default class Catalog extends JunkmailCommand {
+  static summary = 'List the events the emulator can send, with a sample payload.'
+  static description = 'Works without a running emulator. Each sample is the exact body shape sent on the wire: {"event","timestamp","data"}.'
+  static examples = ['<%= config.bin %> catalog', '<%= config.bin %> catalog email.received', '<%= config.bin %> catalog --json']
+  static args = {event: Args.string({description: 'Show only this event, with its fields and a sample payload.'})}
+
+  async run(): Promise<CatalogEntry | CatalogEntry[]> {
+    const {args} = await this.parse(Catalog)
+    const profile = profiles[DEFAULT_PROFILE]
+    const now = Date.now()
+    const entries = profile.catalog.map((e) => ({type: e.type, description: e.description, fields: {...e.fields}, sample: profile.envelope(e.type, e.sample(now), now)}))
+    if (args.event === undefined) {
+      this.say(formatTable(['EVENT', 'DESCRIPTION', 'DATA FIELDS'], entries.map((e) => [e.type, e.description, Object.keys(e.fields).join(', ')])))
+      this.say('\nSample payload of one event: junkmail catalog <event>')
+      return entries
+    }
+    const entry = entries.find((e) => e.type === args.event)
+    if (!entry) throw new Error(`unknown event "${args.event}"; known events: ${entries.map((e) => e.type).join(', ')}`)
+    this.say(`${entry.type}: ${entry.description}\n`)
+    this.say(formatTable(['FIELD', 'TYPE'], Object.entries(entry.fields).map(([k, v]) => [`data.${k}`, v])))
+    this.say('\nSample payload (sent compact, shown indented):')
+    this.say(JSON.stringify(entry.sample, null, 2))
+    return entry
+  }
+}

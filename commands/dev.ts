@@ -1,0 +1,72 @@
+import {Flags} from '@oclif/core'
+import {ForwardToError} from '../src/cli/dev-session.js'
+import {JunkmailCommand, UsageError} from '../src/cli/junkmail-command.js'
+
+const positiveNumber = Flags.custom<number>({
+  parse: async (input) => {
+    const n = Number(input)
+    if (input.trim() === '' || !Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${input}"`)
+    return n
+  },
+})
+
+export default class Dev extends JunkmailCommand {
+  static summary = 'Start the emulator: the JunkMail API, the signed webhook dispatcher and its store.'
+  static description = `Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM, then stops cleanly and flushes the store. Pending retries are kept in the data dir and resume at the next start.
+
+With --json, prints NDJSON: the first line is {"type":"ready",...} with apiUrl and apiKey, then one line per event and attempt.
+
+Every flag can also be set by the environment variable named next to it.`
+  static examples = [
+    '<%= config.bin %> dev',
+    '<%= config.bin %> dev --forward-to http://localhost:3000/webhooks/junkmail',
+    '<%= config.bin %> dev --port 0 --in-memory --time-scale 3600 --json',
+    'JUNKMAIL_PORT=0 JUNKMAIL_DATA_DIR=/tmp/jm <%= config.bin %> dev --json | head -1',
+  ]
+  static flags = {
+    host: Flags.string({description: 'Address the API listens on.', default: '127.0.0.1', env: 'JUNKMAIL_HOST'}),
+    port: Flags.integer({description: 'API port; 0 picks a free one (the ready line says which).', default: 7380, min: 0, max: 65535, env: 'JUNKMAIL_PORT'}),
+    'data-dir': Flags.string({description: 'Folder of the store (db.json) and runtime file.', default: '.junkmail', env: 'JUNKMAIL_DATA_DIR'}),
+    'in-memory': Flags.boolean({description: 'Keep nothing on disk (wins over --data-dir).', default: false, env: 'JUNKMAIL_IN_MEMORY'}),
+    'api-key': Flags.string({description: 'API key the API accepts (all scopes).', default: 'jm_test_local', env: 'JUNKMAIL_API_KEY'}),
+    'time-scale': positiveNumber({description: 'Divide every retry delay by this (60: 1 min → 1 s; 1: real time).', default: 60, env: 'JUNKMAIL_TIME_SCALE'}),
+    'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt, in ms (not scaled).', default: 10_000, min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
+    'max-events': Flags.integer({description: 'History cap: oldest finished events (and their attempts) beyond this are pruned and counted.', default: 50_000, min: 1, env: 'JUNKMAIL_MAX_EVENTS'}),
+    'forward-to': Flags.string({description: 'Register (or reuse) a webhook to this URL at start and print its secret.', env: 'JUNKMAIL_FORWARD_TO'}),
+    events: Flags.string({description: 'Events for --forward-to, comma-separated (default: all).', multiple: true, delimiter: ',', dependsOn: ['forward-to']}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Dev)
+    const controller = new AbortController()
+    let signals = 0
+    const onSignal = () => {
+      if (++signals > 1) process.exit(130)
+      controller.abort()
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    const {runDevSession} = await import('../src/cli/dev-session.js')
+    try {
+      await runDevSession({
+        host: flags.host,
+        port: flags.port,
+        dataDir: flags['in-memory'] ? null : flags['data-dir'],
+        apiKey: flags['api-key'],
+        timeScale: flags['time-scale'],
+        attemptTimeoutMs: flags['attempt-timeout'],
+        maxEvents: flags['max-events'],
+        forwardTo: flags['forward-to'],
+        forwardEvents: flags.events?.map((e) => e.trim()).filter(Boolean),
+        json: this.jsonEnabled(),
+        signal: controller.signal,
+      })
+    } catch (error) {
+      if (error instanceof ForwardToError) throw new UsageError(error.message)
+      throw error
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
+}

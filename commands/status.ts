@@ -1,0 +1,41 @@
+import {ApiCommand, EMULATOR_PREFIX} from '../src/cli/api-command.js'
+
+interface Status {
+  version: string
+  pid: number
+  startedAt: string
+  apiUrl: string
+  dataDir: string | null
+  inMemory: boolean
+  provider: string
+  timeScale: number
+  attemptTimeoutMs: number
+  counts: {webhooks: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: {events: number; deliveries: number; attempts: number}}
+  storeError: string | null
+}
+
+export default class StatusCommand extends ApiCommand {
+  static summary = 'Is an emulator running, where, and with what in its store.'
+  static description = 'Exit code 0 when an emulator answers, 1 when none is running.'
+  static examples = ['<%= config.bin %> status', '<%= config.bin %> status --json', '<%= config.bin %> status --api-url http://127.0.0.1:7380']
+
+  async run(): Promise<Status> {
+    const {flags} = await this.parse(StatusCommand)
+    const client = await this.client(flags)
+    const {data: s} = await client.get<{data: Status}>(`${EMULATOR_PREFIX}/status`)
+    const c = s.counts
+    this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt})`)
+    this.say(`  API         ${s.apiUrl}/api/v1`)
+    this.say(`  provider    ${s.provider}`)
+    this.say(`  store       ${s.inMemory ? 'in memory (nothing on disk)' : `${s.dataDir}/db.json`}`)
+    this.say(`  time scale  ${s.timeScale} (1 min of the retry schedule takes ${(60 / s.timeScale).toFixed(3).replace(/\.?0+$/, '')} s)`)
+    this.say(`  webhooks    ${c.webhooks}`)
+    this.say(`  events      ${c.events}`)
+    this.say(`  deliveries  ${c.deliveries} (${c.pendingDeliveries} pending)`)
+    this.say(`  attempts    ${c.attempts}`)
+    const pruned = c.pruned.events + c.pruned.deliveries + c.pruned.attempts
+    this.say(`  pruned      ${pruned === 0 ? 'nothing' : `${c.pruned.events} events, ${c.pruned.deliveries} deliveries, ${c.pruned.attempts} attempts (history cap, --max-events)`}`)
+    if (s.storeError) this.say(`  store error ${s.storeError}`)
+    return s
+  }
+}

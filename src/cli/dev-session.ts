@@ -1,0 +1,146 @@
+import type {PresentedAttempt} from '../emulator/present.js'
+import type {EmulatorOptions, RunningEmulator} from '../emulator/start-emulator.js'
+import {describeAttempt} from './describe-attempt.js'
+
+/** Options of one `junkmail dev` session. */
+export interface DevSessionOptions extends EmulatorOptions {
+  /** Register (or reuse) a webhook to this URL at start. */
+  readonly forwardTo?: string
+  /** Events for `forwardTo`. @default every catalog event */
+  readonly forwardEvents?: readonly string[]
+  /** NDJSON on stdout instead of log lines. */
+  readonly json: boolean
+  /** Where lines go. @default process.stdout */
+  readonly out?: NodeJS.WritableStream
+  /** Aborting it stops the session. */
+  readonly signal: AbortSignal
+}
+
+/** The webhook `--forward-to` registered or reused. */
+export interface ForwardTarget {
+  webhookId: string
+  url: string
+  events: string[]
+  secret: string
+  reused: boolean
+}
+
+/**
+ * Runs the emulator until `signal` aborts: starts it, registers the `--forward-to` webhook, prints
+ * a ready line and one line per happening (text or NDJSON), then stops it and flushes the store.
+ */
+export async function runDevSession(options: DevSessionOptions): Promise<void> {
+  const out = options.out ?? process.stdout
+  const write = (line: string) => out.write(line + '\n')
+  const json = (type: string, fields: Record<string, unknown>) => write(JSON.stringify({type, time: new Date().toISOString(), ...fields}))
+
+  const {startEmulator} = await import('../emulator/start-emulator.js')
+  const {packageVersion} = await import('../emulator/package-version.js')
+  const emulator = await startEmulator(options)
+  try {
+    const forward = options.forwardTo ? await forwardTo(emulator, options.forwardTo, options.forwardEvents) : null
+    const maxAttempts = emulator.context.profile.retryDelaysMs.length + 1
+    const {presentAttempt} = await import('../emulator/present.js')
+    const apiUrl = `${emulator.url}/api/v1`
+
+    if (options.json) {
+      json('ready', {
+        version: packageVersion(),
+        apiUrl,
+        baseUrl: emulator.url,
+        apiKey: emulator.apiKey,
+        port: emulator.port,
+        dataDir: emulator.dataDir,
+        timeScale: emulator.timeScale,
+        pid: process.pid,
+        forwardTo: forward,
+      })
+    } else {
+      write(`junkmail ${packageVersion()}: local ${emulator.context.profile.displayName} webhooks emulator`)
+      write(`  API         ${apiUrl}`)
+      write(`  API key     ${emulator.apiKey}`)
+      write(`  store       ${emulator.dataDir ? `${emulator.dataDir}/db.json` : 'in memory (nothing kept on disk)'}`)
+      write(`  time scale  ${emulator.timeScale} (retry delays divided by ${emulator.timeScale}: 1 min → ${formatSeconds(60 / emulator.timeScale)})`)
+      if (forward) {
+        write(`  forwarding  ${forward.events.join(', ')} → ${forward.url} (webhook ${forward.webhookId}${forward.reused ? ', reused' : ''})`)
+        write(`  secret      ${forward.secret}`)
+      }
+      write(forward ? 'Ready. Try: npx junkmail trigger email.received' : 'Ready. Register your endpoint: npx junkmail webhooks create --url http://localhost:3000/webhooks --events email.received')
+      write('Press Ctrl+C to stop.')
+    }
+
+    const events = emulator.events
+    events.on('event.created', ({event, deliveries}) => {
+      if (options.json) json('event', {eventId: event.id, eventType: event.type, source: event.source, deliveries: deliveries.map((d) => ({id: d.id, webhookId: d.webhookId}))})
+      else write(`${clock()}  ${event.type} ${event.id} (${event.source}) → ${deliveries.length} webhook${deliveries.length === 1 ? '' : 's'}`)
+    })
+    events.on('attempt.finished', ({attempt, delivery}) => {
+      const event = emulator.context.store.getEvent(attempt.eventId)
+      const presented: PresentedAttempt = presentAttempt(attempt, event, maxAttempts)
+      if (options.json) {
+        const {request: _request, ...rest} = presented
+        json('attempt', {...rest, url: attempt.request.url, deliveryStatus: delivery.status})
+      } else write(`${clock()}    ${event?.type ?? attempt.eventId} → ${attempt.request.url}  ${describeAttempt(presented, maxAttempts)}`)
+    })
+    events.on('webhook.disabled', ({webhook, reason}) => {
+      if (options.json) json('webhook.disabled', {webhookId: webhook.id, url: webhook.url, reason})
+      else write(`${clock()}  webhook ${webhook.id} (${webhook.url}) disabled: ${reason}. Re-enable it with: npx junkmail webhooks enable ${webhook.id}`)
+    })
+    events.on('webhook.enabled', ({webhook}) => {
+      if (options.json) json('webhook.enabled', {webhookId: webhook.id, url: webhook.url})
+      else write(`${clock()}  webhook ${webhook.id} (${webhook.url}) enabled`)
+    })
+    events.on('webhook.created', ({webhook}) => {
+      if (options.json) json('webhook.created', {webhookId: webhook.id, url: webhook.url, events: webhook.events})
+      else write(`${clock()}  webhook ${webhook.id} created → ${webhook.url} (${webhook.events.join(', ')})`)
+    })
+    events.on('webhook.deleted', ({webhook}) => {
+      if (options.json) json('webhook.deleted', {webhookId: webhook.id, url: webhook.url})
+      else write(`${clock()}  webhook ${webhook.id} deleted`)
+    })
+    events.on('store.error', ({error}) => {
+      if (options.json) json('store.error', {message: error.message})
+      else write(`${clock()}  store error: ${error.message}`)
+    })
+
+    if (!options.signal.aborted) await new Promise<void>((resolve) => options.signal.addEventListener('abort', () => resolve(), {once: true}))
+    const pending = emulator.context.store.counts().pendingDeliveries
+    if (!options.json) write(`Stopping…${pending && emulator.dataDir ? ` ${pending} pending deliver${pending === 1 ? 'y is' : 'ies are'} kept and resume at the next start.` : ''}`)
+    await emulator.stop()
+    if (options.json) json('stopped', {pendingDeliveries: pending})
+    else write('Stopped.')
+  } catch (error) {
+    await emulator.stop()
+    throw error
+  }
+}
+
+async function forwardTo(emulator: RunningEmulator, url: string, events: readonly string[] | undefined): Promise<ForwardTarget> {
+  const ctx = emulator.context
+  const wanted = [...(events?.length ? events : ctx.profile.catalog.map((e) => e.type))]
+  const {createWebhookSchema} = await import('../http/request-schemas.js')
+  const input = createWebhookSchema(ctx.profile).safeParse({url, events: wanted})
+  if (!input.success) {
+    const issue = input.error.issues[0]
+    throw new ForwardToError(`${issue.path[0] === 'url' ? '--forward-to' : '--events'}: ${issue.message}`)
+  }
+  const same = ctx.store.listWebhooks().find((w) => w.url === url && w.events.length === wanted.length && wanted.every((e) => w.events.includes(e)))
+  const {createWebhook, enableWebhook} = await import('../emulator/webhook-operations.js')
+  if (same) {
+    if (!same.enabled) await enableWebhook(ctx, same.id)
+    return {webhookId: same.id, url, events: same.events, secret: same.secret, reused: true}
+  }
+  const created = await createWebhook(ctx, {url, events: wanted})
+  return {webhookId: created.id, url, events: created.events, secret: created.secret, reused: false}
+}
+
+/** A bad `--forward-to` or `--events`: a usage error. */
+export class ForwardToError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ForwardToError'
+  }
+}
+
+const clock = (): string => new Date().toISOString().slice(11, 23)
+const formatSeconds = (s: number): string => (s >= 1 ? `${+s.toFixed(2)} s` : `${+(s * 1000).toFixed(1)} ms`)

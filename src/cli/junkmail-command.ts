@@ -1,0 +1,64 @@
+import {Command, Errors} from '@oclif/core'
+import {ApiError, UnreachableError} from './api-client.js'
+import {NotRunningError} from './locate-emulator.js'
+
+/** True for a mistake in how the command was typed (bad flag, missing argument): exit code 2. */
+export function isUsageError(error: unknown): boolean {
+  if (error instanceof UsageError) return true
+  const e = error as {oclif?: {exit?: number}; parse?: unknown}
+  return e?.parse !== undefined || e?.oclif?.exit === 2
+}
+
+/** A usage mistake found after parsing (e.g. a malformed `--set`). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/**
+ * Base of every junkmail command: `--json` on all of them, errors as one line on stderr (or a JSON
+ * error object on stdout under `--json`), exit code 0 success, 1 failure, 2 usage error.
+ */
+export abstract class JunkmailCommand extends Command {
+  static enableJsonFlag = true
+
+  /** Writes a line for people; silent under `--json`. */
+  protected say(text = ''): void {
+    if (!this.jsonEnabled()) process.stdout.write(text + '\n')
+  }
+
+  async catch(error: Errors.CLIError | Error): Promise<void> {
+    const usage = isUsageError(error)
+    process.exitCode = usage ? 2 : 1
+    const message = oneLine(error.message || String(error))
+    if (this.jsonEnabled()) {
+      const body: Record<string, unknown> = {message, code: errorCode(error, usage)}
+      if (error instanceof ApiError) Object.assign(body, {status: error.status, ...(error.field ? {field: error.field} : {})})
+      this.logJson({error: body})
+      return
+    }
+    const hint = usage && this.id ? ` (see: junkmail ${this.id.replaceAll(':', ' ')} --help)` : ''
+    process.stderr.write(`Error: ${message}${hint}\n`)
+  }
+}
+
+function errorCode(error: Error, usage: boolean): string {
+  if (usage) return 'usage_error'
+  if (error instanceof ApiError) return error.code
+  if (error instanceof NotRunningError) return 'not_running'
+  if (error instanceof UnreachableError) return 'unreachable'
+  return 'error'
+}
+
+/** oclif's multi-line parse errors as one line: `Parsing --port: Expected an integer but received: abc`. */
+export function oneLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  let line = (lines[0] ?? '').replace(/^Error: /, '')
+  if ((line.endsWith(':') || line.startsWith('Parsing')) && lines[1]) line = `${line.replace(/:$/, '')}: ${lines[1].split(/\s{2,}/)[0]}`
+  return line.replace(/^The following error occurred: /, '')
+}

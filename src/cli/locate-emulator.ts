@@ -1,0 +1,35 @@
+import {resolve} from 'node:path'
+import {DEFAULT_API_KEY, DEFAULT_DATA_DIR} from '../emulator/defaults.js'
+import {findRunningEmulator} from '../runtime/runtime-file.js'
+
+/** Where to reach an emulator, and how the CLI found out. */
+export interface EmulatorTarget {
+  readonly apiUrl: string
+  readonly apiKey: string
+  readonly via: 'flag' | 'runtime-file'
+}
+
+/** No emulator was named and none is running in the data dir. */
+export class NotRunningError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`no junkmail emulator is running in ${dataDir}; start one with: npx junkmail dev (or pass --api-url)`)
+    this.name = 'NotRunningError'
+  }
+}
+
+/**
+ * Finds the emulator a command talks to: `--api-url`/`JUNKMAIL_API_URL` if given, otherwise the
+ * runtime file of the data dir (`--data-dir`/`JUNKMAIL_DATA_DIR`, default `.junkmail`).
+ */
+export async function locateEmulator(options: {apiUrl?: string; apiKey?: string; dataDir?: string}): Promise<EmulatorTarget> {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR)
+  if (options.apiUrl) {
+    const running = options.apiKey ? null : await findRunningEmulator(dataDir)
+    const apiUrl = options.apiUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '')
+    const apiKey = options.apiKey ?? (running?.apiUrl === apiUrl ? running.apiKey : undefined) ?? DEFAULT_API_KEY
+    return {apiUrl, apiKey, via: 'flag'}
+  }
+  const running = await findRunningEmulator(dataDir)
+  if (!running?.apiUrl) throw new NotRunningError(dataDir)
+  return {apiUrl: running.apiUrl, apiKey: options.apiKey ?? running.apiKey ?? DEFAULT_API_KEY, via: 'runtime-file'}
+}
