@@ -209,12 +209,11 @@ export class Dispatcher {
       completedAt: ok || exhausted ? finished : null,
       reason: exhausted ? `all ${number} attempts failed` : null,
     })
-    if (store.getWebhook(webhook.id) === webhook) {
-      store.updateWebhook(webhook, {failureCount: ok ? 0 : webhook.failureCount + 1})
-      if (exhausted && profile.disableWhenExhausted && webhook.enabled) this.#disable(webhook, delivery)
-    }
+    const current = store.getWebhook(webhook.id) === webhook
+    if (current) store.updateWebhook(webhook, {failureCount: ok ? 0 : webhook.failureCount + 1})
     this.#o.events.emit('attempt.finished', {attempt, delivery})
     this.#settle(deliveryId, attempt)
+    if (current && exhausted && profile.disableWhenExhausted && webhook.enabled) this.#disable(webhook, delivery)
     if (nextAttemptAt !== null) this.#schedule(deliveryId, nextAttemptAt)
   }
 

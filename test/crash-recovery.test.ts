@@ -1,0 +1,128 @@
+import {readFile, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {startDevProcess} from './support/dev-process.js'
+import {api} from './support/emulator.js'
+import {startReceiver} from './support/receiver.js'
+import {tempDir} from './support/temp-dir.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Reads db.json over and over while a test runs; records any moment it was not valid JSON. */
+function watchStoreFile(file: string) {
+  const problems: string[] = []
+  let reads = 0
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      try {
+        const text = await readFile(file, 'utf8')
+        JSON.parse(text)
+        reads++
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(String(error))
+      }
+      await sleep(2)
+    }
+  })()
+  return {
+    problems,
+    reads: () => reads,
+    stop: async () => {
+      running = false
+      await loop
+    },
+  }
+}
+
+describe('crash recovery', () => {
+  it('SIGKILL in the middle of a retry cycle: after a restart on the same data dir the remaining attempts still happen', async () => {
+    const dataDir = await tempDir()
+    const dbFile = join(dataDir, 'db.json')
+    const receiver = await startReceiver(() => ({status: 503}))
+    const watch = watchStoreFile(dbFile)
+
+    const first = await startDevProcess(['--data-dir', dataDir, '--time-scale', '1200'])
+    const client = api(first.ready.baseUrl, first.ready.apiKey)
+    const {body: created} = await client('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.received']}})
+    const {body: triggered} = await client('POST', '/_emulator/v1/events', {body: {event: 'email.received'}})
+    const deliveryId: string = triggered.data.deliveries[0].id
+
+    // Wait until attempt 2 is on disk, then kill -9 before attempt 3 (due 250 ms later).
+    for (;;) {
+      const db = JSON.parse(await readFile(dbFile, 'utf8'))
+      if (db.attempts.some((a: any) => a.deliveryId === deliveryId && a.number === 2)) break
+      await sleep(2)
+    }
+    first.child.kill('SIGKILL')
+    await first.exited
+    expect(receiver.requests).toHaveLength(2)
+    const afterKill = JSON.parse(await readFile(dbFile, 'utf8'))
+    expect(afterKill.deliveries.find((d: any) => d.id === deliveryId)).toMatchObject({status: 'pending', attemptCount: 2})
+
+    // Restart on the same data dir: the stale runtime file of the dead process is taken over.
+    const second = await startDevProcess(['--data-dir', dataDir, '--time-scale', '1200'])
+    await receiver.waitFor(5, 20_000)
+    await second.waitForLine((l) => l.type === 'webhook.disabled')
+    const client2 = api(second.ready.baseUrl, second.ready.apiKey)
+    const {body: delivery} = await client2('GET', `/_emulator/v1/deliveries/${deliveryId}`)
+    expect(delivery.data.status).toBe('failed')
+    expect(delivery.data.attempts.map((a: any) => a.number)).toEqual([1, 2, 3, 4, 5])
+    const {body: webhook} = await client2('GET', `/api/v1/webhooks/${created.data.id}`)
+    expect(webhook.data).toMatchObject({enabled: false, failureCount: 5})
+    // Attempts 4 and 5 kept their compressed spacing after the restart (30 min → 1.5 s, 2 h → 6 s).
+    const at = receiver.requests.map((r) => r.at)
+    expect(at[3] - at[2]).toBeGreaterThanOrEqual(1500 - 2)
+    expect(at[4] - at[3]).toBeGreaterThanOrEqual(6000 - 2)
+    expect(receiver.requests).toHaveLength(5)
+
+    second.child.kill('SIGTERM')
+    expect(await second.exited).toBe(0)
+    await watch.stop()
+    expect(watch.problems).toEqual([])
+    expect(watch.reads()).toBeGreaterThan(50)
+    await receiver.close()
+  }, 40_000)
+
+  it('SIGTERM stops cleanly: the store is flushed, the runtime file removed, pending retries kept', async () => {
+    const dataDir = await tempDir()
+    const receiver = await startReceiver(() => ({status: 500}))
+    const dev = await startDevProcess(['--data-dir', dataDir, '--time-scale', '1'])
+    const client = api(dev.ready.baseUrl, dev.ready.apiKey)
+    await client('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['address.deleted']}})
+    await client('POST', '/_emulator/v1/events', {body: {event: 'address.deleted', wait: true}})
+    dev.child.kill('SIGTERM')
+    expect(await dev.exited).toBe(0)
+    expect(dev.lines.at(-1)).toMatchObject({type: 'stopped', pendingDeliveries: 1})
+    const db = JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8'))
+    expect(db.deliveries[0]).toMatchObject({status: 'pending', attemptCount: 1})
+    expect(db.attempts).toHaveLength(1)
+    await expect(readFile(join(dataDir, 'runtime.json'))).rejects.toThrow(/ENOENT/)
+    await receiver.close()
+  })
+
+  it('a corrupt db.json stops the start with a message naming the file, and the file is left as it was', async () => {
+    const dataDir = await tempDir()
+    const dbFile = join(dataDir, 'db.json')
+    await writeFile(dbFile, '{"version":1,"webhooks":[{"id":')
+    const {runCli} = await import('./support/cli.js')
+    const result = await runCli(['dev', '--port', '0', '--data-dir', dataDir])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain(dbFile)
+    expect(await readFile(dbFile, 'utf8')).toBe('{"version":1,"webhooks":[{"id":')
+  })
+
+  it('a second emulator on the same data dir refuses to start and says which process owns it', async () => {
+    const dataDir = await tempDir()
+    const first = await startDevProcess(['--data-dir', dataDir])
+    const {runCli} = await import('./support/cli.js')
+    const result = await runCli(['dev', '--port', '0', '--data-dir', dataDir])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(new RegExp(`pid ${first.child.pid}`))
+    expect(result.stderr).toContain('--in-memory')
+    // The first one is untouched.
+    const {status} = await api(first.ready.baseUrl, first.ready.apiKey)('GET', '/_emulator/v1/health')
+    expect(status).toBe(200)
+  })
+})
