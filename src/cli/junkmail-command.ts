@@ -5,6 +5,8 @@ import {NotRunningError} from './locate-emulator.js'
 /** True for a mistake in how the command was typed (bad flag, missing argument): exit code 2. */
 export function isUsageError(error: unknown): boolean {
   if (error instanceof UsageError) return true
+  // The API refused a value the user typed (a relative --url, an unknown event): a usage error too.
+  if (error instanceof ApiError && error.status === 400) return true
   const e = error as {oclif?: {exit?: number}; parse?: unknown}
   return e?.parse !== undefined || e?.oclif?.exit === 2
 }
@@ -45,8 +47,8 @@ export abstract class JunkmailCommand extends Command {
 }
 
 function errorCode(error: Error, usage: boolean): string {
-  if (usage) return 'usage_error'
   if (error instanceof ApiError) return error.code
+  if (usage) return 'usage_error'
   if (error instanceof NotRunningError) return 'not_running'
   if (error instanceof UnreachableError) return 'unreachable'
   return 'error'

@@ -1,12 +1,12 @@
 import {resolve} from 'node:path'
-import {DEFAULT_API_KEY, DEFAULT_DATA_DIR} from '../emulator/defaults.js'
+import {DEFAULT_API_KEY, DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_HOST} from '../emulator/defaults.js'
 import {findRunningEmulator} from '../runtime/runtime-file.js'
 
 /** Where to reach an emulator, and how the CLI found out. */
 export interface EmulatorTarget {
   readonly apiUrl: string
   readonly apiKey: string
-  readonly via: 'flag' | 'runtime-file'
+  readonly via: 'flag' | 'runtime-file' | 'default-port'
 }
 
 /** No emulator was named and none is running in the data dir. */
@@ -30,6 +30,21 @@ export async function locateEmulator(options: {apiUrl?: string; apiKey?: string;
     return {apiUrl, apiKey, via: 'flag'}
   }
   const running = await findRunningEmulator(dataDir)
-  if (!running?.apiUrl) throw new NotRunningError(dataDir)
+  if (!running?.apiUrl) {
+    // An emulator without a runtime file (`--in-memory`) on the default port is found too.
+    const fallback = `http://${DEFAULT_HOST}:${DEFAULT_API_PORT}`
+    if (await answersHealth(fallback)) return {apiUrl: fallback, apiKey: options.apiKey ?? DEFAULT_API_KEY, via: 'default-port'}
+    throw new NotRunningError(dataDir)
+  }
   return {apiUrl: running.apiUrl, apiKey: options.apiKey ?? running.apiKey ?? DEFAULT_API_KEY, via: 'runtime-file'}
+}
+
+async function answersHealth(baseUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${baseUrl}/_emulator/v1/health`, {signal: AbortSignal.timeout(500)})
+    await response.body?.cancel()
+    return response.ok
+  } catch {
+    return false
+  }
 }

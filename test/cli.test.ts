@@ -1,0 +1,194 @@
+import {existsSync} from 'node:fs'
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {runCli} from './support/cli.js'
+import {startDevProcess} from './support/dev-process.js'
+import {startReceiver} from './support/receiver.js'
+import {tempDir} from './support/temp-dir.js'
+
+const json = (text: string) => JSON.parse(text)
+
+describe('junkmail CLI', () => {
+  it('--help lists every command; each command has examples', async () => {
+    const help = await runCli(['--help'])
+    expect(help.code).toBe(0)
+    for (const name of ['dev', 'trigger', 'catalog', 'verify', 'status', 'webhooks', 'events', 'attempts']) expect(help.stdout).toContain(name)
+    const create = await runCli(['webhooks', 'create', '--help'])
+    expect(create.stdout).toContain('EXAMPLES')
+    expect(create.stdout).toContain('--events')
+  })
+
+  it('a bad flag, a bad value or a missing argument: one line on stderr, exit code 2', async () => {
+    for (const args of [['dev', '--bogus'], ['dev', '--port', 'abc'], ['dev', '--time-scale', '0'], ['trigger'], ['webhooks', 'get'], ['events', 'list', '--limit', 'x']]) {
+      const result = await runCli(args)
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
+      expect(result.stderr).toMatch(/^Error: /)
+    }
+  })
+
+  it('with no emulator running, a command says so in one line, how to start one, exit 1 (JSON error under --json)', async () => {
+    const cwd = await tempDir()
+    const env = {JUNKMAIL_API_URL: 'http://127.0.0.1:9'}
+    const human = await runCli(['status'], {cwd, env})
+    expect(human.code).toBe(1)
+    expect(human.stderr.trim().split('\n')).toHaveLength(1)
+    expect(human.stderr).toContain('npx junkmail dev')
+    const viaRuntimeFile = await runCli(['webhooks', 'list', '--data-dir', join(cwd, 'nothing-here')], {cwd})
+    expect(viaRuntimeFile.code).toBe(1)
+    expect(viaRuntimeFile.stderr).toContain('no junkmail emulator is running')
+    const asJson = await runCli(['status', '--json'], {cwd, env})
+    expect(asJson.code).toBe(1)
+    expect(json(asJson.stdout).error.code).toBe('unreachable')
+  })
+
+  it('the whole loop against a running emulator found through its runtime file: create, list, trigger, inspect, resend, delete', async () => {
+    const cwd = await tempDir()
+    const receiver = await startReceiver(() => ({status: 200, body: '{"received":true}', headers: {'content-type': 'application/json'}}))
+    const dev = await startDevProcess([], {cwd}) // default data dir: <cwd>/.junkmail
+    expect(existsSync(join(cwd, '.junkmail', 'runtime.json'))).toBe(true)
+    const cli = (...args: string[]) => runCli(args, {cwd})
+
+    const created = await cli('webhooks', 'create', '--url', `${receiver.url}/hook`, '--events', 'email.received,address.expired', '--json')
+    expect(created.code, created.stderr).toBe(0)
+    const webhook = json(created.stdout)
+    expect(Object.keys(webhook)).toEqual(['id', 'url', 'events', 'secret', 'createdAt'])
+    expect(webhook.secret).toMatch(/^whsec_[0-9a-f]{48}$/)
+
+    const listed = await cli('webhooks', 'list')
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toContain(webhook.id)
+    expect(listed.stdout).toMatch(/enabled\s+0/)
+    expect(listed.stdout).not.toContain(webhook.secret)
+
+    const triggered = await cli('trigger', 'email.received', '--set', 'subject=Hello from the CLI', '--json')
+    expect(triggered.code, triggered.stderr).toBe(0)
+    const result = json(triggered.stdout)
+    expect(result.event.payload.data.subject).toBe('Hello from the CLI')
+    expect(result.deliveries).toHaveLength(1)
+    expect(result.deliveries[0].firstAttempt).toMatchObject({outcome: 'success', number: 1, response: {status: 200, body: '{"received":true}'}})
+    const [request] = await receiver.waitFor(1)
+    expect(json(request.body.toString()).data.subject).toBe('Hello from the CLI')
+
+    const human = await cli('trigger', 'address.expired')
+    expect(human.stdout).toMatch(/^Triggered address\.expired [0-9a-f-]{36}\n/)
+    expect(human.stdout).toContain('200 OK')
+
+    const events = json((await cli('events', 'list', '--json')).stdout)
+    expect(events.map((e: any) => e.type)).toEqual(['address.expired', 'email.received'])
+    const eventGet = await cli('events', 'get', result.event.id)
+    expect(eventGet.stdout).toContain('"subject": "Hello from the CLI"')
+    expect(eventGet.stdout).toContain('succeeded')
+
+    const attempts = json((await cli('attempts', 'list', '--event', result.event.id, '--json')).stdout)
+    expect(attempts).toHaveLength(1)
+    const attempt = json((await cli('attempts', 'get', attempts[0].id, '--json')).stdout)
+    expect(attempt.request.body).toBe(request.body.toString())
+    expect(attempt.request.headers['X-JunkMail-Signature']).toBe(request.headers['x-junkmail-signature'])
+    const attemptHuman = await cli('attempts', 'get', attempts[0].id)
+    expect(attemptHuman.stdout).toContain(`> POST ${receiver.url}/hook`)
+    expect(attemptHuman.stdout).toContain('< 200')
+
+    const resent = await cli('events', 'resend', result.event.id, '--json')
+    expect(resent.code, resent.stderr).toBe(0)
+    const [, again] = await receiver.waitFor(3)
+    expect(receiver.requests.filter((r) => r.body.equals(request.body))).toHaveLength(2)
+    expect(again).toBeDefined()
+
+    const failedOnly = json((await cli('attempts', 'list', '--failed', '--json')).stdout)
+    expect(failedOnly).toEqual([])
+
+    const status = json((await cli('status', '--json')).stdout)
+    expect(status.counts).toMatchObject({webhooks: 1, events: 2, deliveries: 3, attempts: 3, pendingDeliveries: 0})
+
+    const unknown = await cli('trigger', 'email.exploded')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('known events: email.received')
+    const missing = await cli('webhooks', 'get', '00000000-0000-0000-0000-000000000000')
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('no webhook with id')
+    const badUrl = await cli('webhooks', 'create', '--url', '/relative', '--events', 'email.received', '--json')
+    expect(badUrl.code).toBe(2)
+    expect(json(badUrl.stdout).error).toMatchObject({status: 400, field: 'url'})
+
+    const deleted = await cli('webhooks', 'delete', webhook.id)
+    expect(deleted.stdout.trim()).toBe('Webhook deleted successfully')
+    expect(json((await cli('webhooks', 'list', '--json')).stdout)).toEqual([])
+    await receiver.close()
+  }, 60_000)
+
+  it('dev --forward-to registers a webhook and prints its secret; a restart reuses it', async () => {
+    const dataDir = await tempDir()
+    const receiver = await startReceiver()
+    const first = await startDevProcess(['--data-dir', dataDir, '--forward-to', `${receiver.url}/in`, '--events', 'email.received'])
+    const forward = first.ready.forwardTo as any
+    expect(forward).toMatchObject({url: `${receiver.url}/in`, events: ['email.received'], reused: false})
+    expect(forward.secret).toMatch(/^whsec_/)
+    first.child.kill('SIGTERM')
+    await first.exited
+    const second = await startDevProcess(['--data-dir', dataDir, '--forward-to', `${receiver.url}/in`, '--events', 'email.received'])
+    expect(second.ready.forwardTo).toMatchObject({webhookId: forward.webhookId, secret: forward.secret, reused: true})
+    const bad = await runCli(['dev', '--port', '0', '--in-memory', '--forward-to', 'not a url'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--forward-to')
+    await receiver.close()
+  })
+
+  it('dev --in-memory leaves nothing on disk; headless dev prints where the API listens and the key', async () => {
+    const cwd = await tempDir()
+    const dev = await startDevProcess(['--in-memory', '--api-key', 'jm_test_custom'], {cwd})
+    expect(dev.ready).toMatchObject({apiKey: 'jm_test_custom', dataDir: null})
+    expect(dev.ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/)
+    expect(existsSync(join(cwd, '.junkmail'))).toBe(false)
+    dev.child.kill('SIGTERM')
+    await dev.exited
+
+    const {spawn} = await import('node:child_process')
+    const {BIN} = await import('./support/cli.js')
+    const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--in-memory'], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => ((out += c), out.includes('Ctrl+C') && resolve())))
+    expect(out).toMatch(/API\s+http:\/\/127\.0\.0\.1:\d+\/api\/v1/)
+    expect(out).toMatch(/API key\s+jm_test_local/)
+    child.kill('SIGINT')
+    const code = await new Promise((resolve) => child.on('exit', resolve))
+    expect(code).toBe(0)
+    expect(out).toContain('Stopped.')
+  })
+
+  it('catalog works without an emulator', async () => {
+    const list = await runCli(['catalog', '--json'])
+    expect(list.code).toBe(0)
+    expect(json(list.stdout).map((e: any) => e.type)).toEqual(['email.received', 'email.deleted', 'address.created', 'address.expired', 'address.deleted'])
+    const one = await runCli(['catalog', 'email.received'])
+    expect(one.stdout).toContain('data.emailId')
+    expect(one.stdout).toContain('"event": "email.received"')
+  })
+
+  it('verify: valid, and the likely reason when not', async () => {
+    const dir = await tempDir()
+    const {createHmac} = await import('node:crypto')
+    const secret = 'whsec_0123456789abcdef'
+    const body = '{"event":"email.received","timestamp":1705415400000,"data":{"subject":"Hi"}}'
+    const signature = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex')
+    const file = join(dir, 'body.json')
+    await writeFile(file, body)
+    const ok = await runCli(['verify', '--secret', secret, '--signature', signature, '--payload', file])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toContain('valid')
+
+    const cases: Array<[string, string[], RegExp]> = [
+      [JSON.stringify(JSON.parse(body), null, 2), ['--signature', signature, '--secret', secret], /re-serialised/],
+      [body + '\n', ['--signature', signature, '--secret', secret], /trailing whitespace/],
+      [body, ['--signature', signature.slice(7), '--secret', secret], /sha256=/],
+      [body, ['--signature', signature, '--secret', secret.slice(6)], /whsec_/],
+      [body, ['--signature', signature, '--secret', 'whsec_other'], /wrong secret/],
+    ]
+    for (const [payload, flags, reason] of cases) {
+      const result = await runCli(['verify', ...flags], {input: payload})
+      expect(result.code, reason.source).toBe(1)
+      expect(result.stdout).toMatch(reason)
+    }
+  })
+})
