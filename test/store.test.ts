@@ -1,0 +1,79 @@
+import {readdir, readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {Store} from '../src/store/store.js'
+import {startTestEmulator} from './support/emulator.js'
+import {startReceiver} from './support/receiver.js'
+import {tempDir} from './support/temp-dir.js'
+
+const webhook = (id: string) => ({
+  id,
+  url: 'http://127.0.0.1:1/hook',
+  events: ['email.received'],
+  secret: 'whsec_x',
+  createdAt: '2026-01-01T00:00:00Z',
+  enabled: true,
+  failureCount: 0,
+  disabledAt: null,
+  disabledReason: null,
+})
+
+describe('store', () => {
+  it('persists to <data dir>/db.json and reads it back after a reopen', async () => {
+    const dataDir = await tempDir()
+    const store = await Store.open({dataDir})
+    store.addWebhook(webhook('w1'))
+    store.addEvent({id: 'e1', type: 'email.received', createdAt: 1, body: '{"event":"email.received"}', source: 'trigger'})
+    await store.commit()
+    await store.close()
+    expect(await readdir(dataDir)).toEqual(['db.json'])
+    const text = await readFile(join(dataDir, 'db.json'), 'utf8')
+    expect(JSON.parse(text).webhooks[0].id).toBe('w1')
+
+    const reopened = await Store.open({dataDir})
+    expect(reopened.getWebhook('w1')).toMatchObject({url: 'http://127.0.0.1:1/hook'})
+    expect(reopened.getEvent('e1')?.body).toBe('{"event":"email.received"}')
+    await reopened.close()
+  })
+
+  it('an update to a record is persisted (the per-record serialisation cache is invalidated)', async () => {
+    const dataDir = await tempDir()
+    const store = await Store.open({dataDir})
+    const w = store.addWebhook(webhook('w1'))
+    await store.commit()
+    store.updateWebhook(w, {enabled: false, failureCount: 5})
+    await store.commit()
+    await store.close()
+    const db = JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8'))
+    expect(db.webhooks[0]).toMatchObject({enabled: false, failureCount: 5})
+  })
+
+  it('the history cap prunes the oldest finished events, counts what it pruned, and status shows it', async () => {
+    const receiver = await startReceiver()
+    const emulator = await startTestEmulator({maxEvents: 3})
+    await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.received']}})
+    const ids: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const {body} = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.received', wait: true}})
+      ids.push(body.data.event.id)
+    }
+    await emulator.context.store.commit()
+    await emulator.context.store.commit()
+    const {body: status} = await emulator.api('GET', '/_emulator/v1/status')
+    expect(status.data.counts).toMatchObject({events: 3, deliveries: 3, attempts: 3, pruned: {events: 3, deliveries: 3, attempts: 3}})
+    const {body: events} = await emulator.api('GET', '/_emulator/v1/events')
+    expect(events.data.map((e: any) => e.id)).toEqual(ids.slice(3).reverse())
+    await receiver.close()
+  })
+
+  it('an event with a pending delivery is never pruned', async () => {
+    const receiver = await startReceiver(() => ({status: 500}))
+    const emulator = await startTestEmulator({maxEvents: 1, timeScale: 1})
+    await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.received']}})
+    for (let i = 0; i < 3; i++) await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.received', wait: true}})
+    await emulator.context.store.commit()
+    const {body: status} = await emulator.api('GET', '/_emulator/v1/status')
+    expect(status.data.counts).toMatchObject({events: 3, pendingDeliveries: 3, pruned: {events: 0}})
+    await receiver.close()
+  })
+})
