@@ -10,3 +10,9 @@ export const DEFAULT_DATA_DIR = '.junkmail'
 export const DEFAULT_TIME_SCALE = 60
 /** Default overall deadline of one delivery attempt, in ms. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000
+/** Default SMTP port: clear of Mailpit/MailDev (1025), Inbucket (2500), submission (587) and 2525. */
+export const DEFAULT_SMTP_PORT = 7325
+/** Default largest message accepted by the SMTP sink: 10 MiB. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 10 * 1024 * 1024
+/** Default most recipients per message. */
+export const DEFAULT_MAX_RECIPIENTS = 50

@@ -2,7 +2,21 @@ import type {TimeScale} from '../clock/time-scale.js'
 import type {Dispatcher} from '../dispatch/dispatcher.js'
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import type {Store} from '../store/store.js'
+import type {RawMailStore} from '../mail/raw-mail-store.js'
 import type {EmulatorEvents} from './emulator-events.js'
+import type {ExpiryClock} from './expiry-clock.js'
+
+/** The mail side: raw messages, address expiry, recipient policy. */
+export interface MailContext {
+  readonly raw: RawMailStore
+  readonly expiry: ExpiryClock
+  /** Domain of disposable addresses, e.g. `junkmail.local`. */
+  readonly localDomain: string
+  /** Refuse mail to unknown local addresses instead of creating them. */
+  readonly strictRecipients: boolean
+  /** Lifetime of a new address when none is asked for, in (uncompressed) seconds. */
+  readonly defaultLifetimeSeconds: number
+}
 
 /** The parts one emulator is made of, handed to every operation. */
 export interface EmulatorContext {
@@ -12,6 +26,7 @@ export interface EmulatorContext {
   readonly events: EmulatorEvents
   readonly timeScale: TimeScale
   readonly attemptTimeoutMs: number
+  readonly mail: MailContext
 }
 
 /** An operation refused for a reason the caller can fix; `status` is the HTTP status to answer with. */

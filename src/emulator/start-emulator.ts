@@ -6,12 +6,19 @@ import {junkmail} from '../providers/junkmail/index.js'
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
 import {Store} from '../store/store.js'
+import {RawMailStore} from '../mail/raw-mail-store.js'
+import type {RunningSmtpSink} from '../smtp/smtp-sink.js'
+import {DEFAULT_LIFETIME_SECONDS, onAddressDue, resumeExpiries} from './address-operations.js'
+import {ExpiryClock} from './expiry-clock.js'
 import {
   DEFAULT_API_KEY,
   DEFAULT_API_PORT,
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_DATA_DIR,
   DEFAULT_HOST,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  DEFAULT_MAX_RECIPIENTS,
+  DEFAULT_SMTP_PORT,
   DEFAULT_TIME_SCALE,
 } from './defaults.js'
 import type {EmulatorContext} from './emulator-context.js'
@@ -36,6 +43,18 @@ export interface EmulatorOptions {
   readonly maxEvents?: number
   /** The provider contract to emulate. @default junkmail */
   readonly profile?: ProviderProfile
+  /** SMTP port; 0 picks a free one; `false` starts no SMTP sink. @default 7325 */
+  readonly smtpPort?: number | false
+  /** Refuse mail to unknown local addresses (550) instead of creating them. @default false */
+  readonly strictRecipients?: boolean
+  /** Largest message accepted, bytes. @default 10 MiB */
+  readonly maxMessageSize?: number
+  /** Most recipients per message. @default 50 */
+  readonly maxRecipients?: number
+  /** Lifetime of new addresses when none is asked for, in (uncompressed) seconds. @default 3600 */
+  readonly addressLifetimeSeconds?: number
+  /** PEM key and certificate for STARTTLS (off without them). */
+  readonly smtpTls?: {key: Buffer; cert: Buffer}
 }
 
 /** A running emulator. */
@@ -49,6 +68,8 @@ export interface RunningEmulator {
   /** Absolute data dir, or null in memory. */
   readonly dataDir: string | null
   readonly timeScale: number
+  /** Port of the SMTP sink, or null when it was not started. */
+  readonly smtpPort: number | null
   /** What happens inside, as typed events. */
   readonly events: EmulatorEvents
   /** The parts, for in-process callers (tests, benchmarks, the dev command). */
@@ -86,7 +107,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const events = new EmulatorEvents()
     const dispatcher = new Dispatcher({store, profile, timeScale, attemptTimeoutMs, events})
     cleanups.unshift(() => dispatcher.stop())
-    const context: EmulatorContext = {store, dispatcher, profile, events, timeScale, attemptTimeoutMs}
+    const raw = await RawMailStore.open(dataDir)
+    let context: EmulatorContext
+    const expiry = new ExpiryClock((id) => onAddressDue(context, id))
+    cleanups.unshift(async () => expiry.stop())
+    context = {
+      store,
+      dispatcher,
+      profile,
+      events,
+      timeScale,
+      attemptTimeoutMs,
+      mail: {
+        raw,
+        expiry,
+        localDomain: profile.localDomain,
+        strictRecipients: options.strictRecipients ?? false,
+        defaultLifetimeSeconds: options.addressLifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS,
+      },
+    }
 
     let url = ''
     const app = createApiServer(context, {startedAt, apiUrl: () => url, dataDir, version: packageVersion()})
@@ -101,9 +140,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const port = typeof address === 'object' && address ? address.port : 0
     url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
+    let smtp: RunningSmtpSink | null = null
+    if (options.smtpPort !== false) {
+      const {startSmtpSink} = await import('../smtp/smtp-sink.js')
+      smtp = await startSmtpSink(context, {
+        host,
+        port: options.smtpPort ?? DEFAULT_SMTP_PORT,
+        maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+        maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
+        tls: options.smtpTls,
+      })
+      // Stop taking mail first, so nothing arrives once the rest is shutting down.
+      cleanups.unshift(() => smtp!.close())
+    }
+
     await store.commit()
     dispatcher.resume()
-    if (dataDir) await writeRuntimeFile(dataDir, {pid: process.pid, startedAt, apiUrl: url, apiKey})
+    resumeExpiries(context)
+    if (dataDir) await writeRuntimeFile(dataDir, {pid: process.pid, startedAt, apiUrl: url, apiKey, ...(smtp ? {smtpHost: host, smtpPort: smtp.port} : {})})
 
     let stopping: Promise<void> | null = null
     const stop = (): Promise<void> =>
@@ -111,7 +165,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         for (const cleanup of cleanups) await cleanup().catch(() => {})
         if (dataDir) await releaseDataDir(dataDir)
       })())
-    return {url, host, port, apiKey, dataDir, timeScale: timeScale.scale, events, context, stop}
+    return {url, host, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, stop}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)

@@ -1,7 +1,8 @@
 import Fastify, {type FastifyInstance} from 'fastify'
 import type {EmulatorContext} from '../emulator/emulator-context.js'
 import {errorBody, handleError} from './api-error.js'
-import {emulatorRoutes, type EmulatorFacts} from './routes/emulator-routes.js'
+import {EMULATOR_PREFIX, emulatorRoutes, type EmulatorFacts} from './routes/emulator-routes.js'
+import {mailRoutes} from './routes/mail-routes.js'
 import {webhookRoutes} from './routes/webhook-routes.js'
 
 /** Largest request body accepted, in bytes; larger bodies get 413. */
@@ -24,5 +25,6 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts): Fas
   })
   webhookRoutes(app, ctx)
   emulatorRoutes(app, ctx, facts)
+  mailRoutes(app, ctx, EMULATOR_PREFIX)
   return app
 }

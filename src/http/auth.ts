@@ -3,7 +3,7 @@ import type {Store} from '../store/store.js'
 import {errorBody} from './api-error.js'
 
 /** Scopes an API key can hold. `*` grants all of them. */
-export const SCOPES = ['webhooks:manage'] as const
+export const SCOPES = ['webhooks:manage', 'addresses:manage', 'emails:read', 'emails:manage'] as const
 
 /**
  * Checks `Authorization: Bearer <key>`: 401 when missing or unknown, 403 when the key lacks `scope`.

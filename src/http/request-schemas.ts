@@ -67,3 +67,20 @@ export const listQuerySchema = z.object({
   status: z.enum(['pending', 'succeeded', 'failed', 'cancelled']).optional(),
   failed: z.enum(['true', 'false']).optional(),
 })
+
+/** Body of `POST /api/v1/addresses` (all optional; an empty or absent body is fine). */
+export const createAddressSchema = z
+  .object(
+    {
+      localPart: z.string({error: 'must be a string'}).min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+      lifetime: z
+        .number({error: 'must be a number of seconds'})
+        .int('must be a whole number of seconds')
+        .min(60, 'must be at least 60 seconds')
+        .max(30 * 24 * 3600, 'must be at most 2592000 seconds (30 days)')
+        .optional(),
+    },
+    {error: 'body must be a JSON object'},
+  )
+  .strict()
+  .optional()

@@ -6,6 +6,8 @@ export interface ProviderProfile {
   readonly displayName: string
   /** Every event the service can send, in documentation order. */
   readonly catalog: readonly CatalogEvent[]
+  /** Domain of the emulated disposable addresses, e.g. `junkmail.local`. */
+  readonly localDomain: string
   /** Prefix of generated webhook secrets, e.g. `whsec_`. */
   readonly secretPrefix: string
   /** Delays, in real (uncompressed) milliseconds, before attempts 2, 3, …; attempts = delays + 1. */

@@ -8,10 +8,12 @@ export interface StoreState {
   deliveries: Map<string, DbData['deliveries'][number]>
   attempts: Map<string, DbData['attempts'][number]>
   apiKeys: Map<string, DbData['apiKeys'][number]>
+  addresses: Map<string, DbData['addresses'][number]>
+  emails: Map<string, DbData['emails'][number]>
   pruned: DbData['pruned']
 }
 
-const collections = ['webhooks', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
+const collections = ['webhooks', 'addresses', 'emails', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
 
 /** An empty store. */
 export function emptyState(): StoreState {
@@ -22,6 +24,8 @@ export function emptyState(): StoreState {
     deliveries: new Map(),
     attempts: new Map(),
     apiKeys: new Map(),
+    addresses: new Map(),
+    emails: new Map(),
     pruned: {events: 0, deliveries: 0, attempts: 0},
   }
 }

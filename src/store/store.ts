@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {Low, Memory} from 'lowdb'
 import {DataFile} from 'lowdb/node'
 import {emptyState, parseState, StateSerializer, type StoreState} from './serialize-state.js'
-import type {ApiKey, Attempt, Delivery, EventRecord, PrunedCounts, Webhook} from './types.js'
+import type {AddressRecord, ApiKey, Attempt, Delivery, EmailRecord, EventRecord, PrunedCounts, Webhook} from './types.js'
 
 /** Options of {@link Store.open}. */
 export interface StoreOptions {
@@ -35,6 +35,8 @@ export class Store {
   readonly #maxEvents: number
   readonly #deliveriesByEvent = new Map<string, Delivery[]>()
   readonly #attemptsByDelivery = new Map<string, Attempt[]>()
+  readonly #addressesByEmail = new Map<string, AddressRecord>()
+  readonly #emailsByAddress = new Map<string, Map<string, EmailRecord>>()
   #dirty = false
   #timer: NodeJS.Timeout | null = null
   #writing: Promise<void> | null = null
@@ -73,6 +75,8 @@ export class Store {
     const store = new Store(db, serializer, maxEvents)
     for (const d of db.data.deliveries.values()) store.#push(store.#deliveriesByEvent, d.eventId, d)
     for (const a of db.data.attempts.values()) store.#push(store.#attemptsByDelivery, a.deliveryId, a)
+    for (const a of db.data.addresses.values()) store.#addressesByEmail.set(a.email, a)
+    for (const e of db.data.emails.values()) store.#indexEmail(e)
     return store
   }
 
@@ -190,6 +194,83 @@ export class Store {
     )
   }
 
+  // ── addresses ───────────────────────────────────────────────────────────
+  addAddress(address: AddressRecord): AddressRecord {
+    this.#state.addresses.set(address.id, address)
+    this.#addressesByEmail.set(address.email, address)
+    this.#changed()
+    return address
+  }
+
+  getAddress(id: string): AddressRecord | undefined {
+    return this.#state.addresses.get(id)
+  }
+
+  /** The address with this full email (case-insensitive), if any. */
+  findAddress(email: string): AddressRecord | undefined {
+    return this.#addressesByEmail.get(email.toLowerCase())
+  }
+
+  updateAddress(address: AddressRecord, changes: Partial<AddressRecord>): AddressRecord {
+    return this.#update(address, changes)
+  }
+
+  /** Removes an address and all its emails; returns the emails removed. */
+  deleteAddress(id: string): EmailRecord[] {
+    const address = this.#state.addresses.get(id)
+    if (!address) return []
+    const emails = [...(this.#emailsByAddress.get(id)?.values() ?? [])]
+    for (const e of emails) this.#state.emails.delete(e.id)
+    this.#emailsByAddress.delete(id)
+    this.#state.addresses.delete(id)
+    if (this.#addressesByEmail.get(address.email) === address) this.#addressesByEmail.delete(address.email)
+    this.#changed()
+    return emails
+  }
+
+  /** Addresses, newest first. */
+  listAddresses(filter: {status?: string; limit?: number} = {}): AddressRecord[] {
+    return this.#newest(this.#state.addresses, filter.limit, (a) => !filter.status || a.status === filter.status)
+  }
+
+  /** Active addresses (for the expiry clock). */
+  activeAddresses(): AddressRecord[] {
+    return [...this.#state.addresses.values()].filter((a) => a.status === 'active')
+  }
+
+  // ── emails ──────────────────────────────────────────────────────────────
+  addEmail(email: EmailRecord): EmailRecord {
+    this.#state.emails.set(email.id, email)
+    this.#indexEmail(email)
+    this.#changed()
+    return email
+  }
+
+  #indexEmail(email: EmailRecord): void {
+    let map = this.#emailsByAddress.get(email.addressId)
+    if (!map) this.#emailsByAddress.set(email.addressId, (map = new Map()))
+    map.set(email.id, email)
+  }
+
+  getEmail(id: string): EmailRecord | undefined {
+    return this.#state.emails.get(id)
+  }
+
+  deleteEmail(id: string): EmailRecord | undefined {
+    const email = this.#state.emails.get(id)
+    if (!email) return undefined
+    this.#state.emails.delete(id)
+    this.#emailsByAddress.get(email.addressId)?.delete(id)
+    this.#changed()
+    return email
+  }
+
+  /** Emails, newest first, optionally of one address. */
+  listEmails(filter: {addressId?: string; limit?: number} = {}): EmailRecord[] {
+    const source = filter.addressId ? (this.#emailsByAddress.get(filter.addressId) ?? new Map<string, EmailRecord>()) : this.#state.emails
+    return this.#newest(source, filter.limit, () => true)
+  }
+
   // ── API keys ────────────────────────────────────────────────────────────
   addApiKey(key: ApiKey): ApiKey {
     this.#state.apiKeys.set(key.key, key)
@@ -203,11 +284,13 @@ export class Store {
 
   // ── counts ──────────────────────────────────────────────────────────────
   /** How many records of each kind are held, and how many the history cap removed. */
-  counts(): {webhooks: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: PrunedCounts} {
+  counts(): {webhooks: number; addresses: number; emails: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: PrunedCounts} {
     let pending = 0
     for (const d of this.#state.deliveries.values()) if (d.status === 'pending') pending++
     return {
       webhooks: this.#state.webhooks.size,
+      addresses: this.#state.addresses.size,
+      emails: this.#state.emails.size,
       events: this.#state.events.size,
       deliveries: this.#state.deliveries.size,
       pendingDeliveries: pending,

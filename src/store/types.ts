@@ -87,6 +87,56 @@ export interface PrunedCounts {
   attempts: number
 }
 
+/** A disposable address on the emulator's local domain. */
+export interface AddressRecord {
+  id: string
+  /** Full address, lower case: `local-part@junkmail.local`. */
+  email: string
+  /** ISO-8601, as in payloads. */
+  createdAt: string
+  /** When it expires, ISO-8601: creation + lifetime divided by the time scale. */
+  expiresAt: string
+  /** `expiresAt` in ms, for the expiry clock. */
+  expiresAtMs: number
+  status: 'active' | 'expired'
+  expiredAt: string | null
+  /** Lifetime asked for, in (uncompressed) seconds. */
+  lifetimeSeconds: number
+  /** How it came to be: `api`, `smtp` (created on the fly by incoming mail), `trigger`. */
+  source: string
+}
+
+/** One attachment of a received email (the bytes stay in the raw `.eml`). */
+export interface AttachmentInfo {
+  /** 0-based position, as used in `/emails/:id/attachments/:n`. */
+  index: number
+  filename: string | null
+  contentType: string
+  size: number
+  contentId: string | null
+}
+
+/** A received email's metadata. The message itself stays, byte for byte, in the raw `.eml` file. */
+export interface EmailRecord {
+  id: string
+  addressId: string
+  /** Address the message was delivered to (one email per local recipient). */
+  to: string
+  messageId: string | null
+  /** `From` header address (or the envelope sender when the header is missing or unreadable). */
+  from: string
+  subject: string
+  receivedAt: string
+  /** Bytes of the raw message. */
+  size: number
+  /** Raw message file, relative to the data dir: `mail/<id>.eml` (hard links when one message went to several addresses). */
+  rawFile: string
+  envelope: {mailFrom: string; rcptTo: string[]; authUser: string | null; remoteAddress: string | null}
+  attachments: AttachmentInfo[]
+  /** Why parsing failed or was cut short, if it did; the raw message is kept either way. */
+  parseError: string | null
+}
+
 /** Everything in `db.json`. */
 export interface DbData {
   version: 1
@@ -95,5 +145,7 @@ export interface DbData {
   deliveries: Delivery[]
   attempts: Attempt[]
   apiKeys: ApiKey[]
+  addresses: AddressRecord[]
+  emails: EmailRecord[]
   pruned: PrunedCounts
 }

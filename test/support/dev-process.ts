@@ -17,7 +17,7 @@ export interface DevProcess {
 
 /** Starts `junkmail dev --json --port 0 ...args` and waits for its ready line; killed after the test. */
 export async function startDevProcess(args: string[], options: {cwd?: string; env?: Record<string, string | undefined>} = {}): Promise<DevProcess> {
-  const child = spawn(process.execPath, [BIN, 'dev', '--json', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [BIN, 'dev', '--json', '--port', '0', '--smtp-port', '0', ...args], {
     cwd: options.cwd,
     env: {...process.env, NODE_ENV: undefined, ...options.env},
     stdio: ['ignore', 'pipe', 'pipe'],

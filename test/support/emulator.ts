@@ -3,7 +3,7 @@ import {type EmulatorOptions, type RunningEmulator, startEmulator} from '../../s
 
 /** Starts a real emulator on 127.0.0.1:0 (in memory unless a dataDir is given), stopped after the test. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator & {api: Api}> {
-  const emulator = await startEmulator({port: 0, dataDir: null, ...options})
+  const emulator = await startEmulator({port: 0, smtpPort: 0, dataDir: null, ...options})
   onTestFinished(() => emulator.stop())
   return Object.assign(emulator, {api: api(emulator.url, emulator.apiKey)})
 }

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import type {ProviderProfile} from '../provider-profile.js'
-import {junkmailCatalog, junkmailTime} from './catalog.js'
+import {junkmailCatalog, junkmailTime, LOCAL_DOMAIN} from './catalog.js'
 import {signPayload} from './sign-payload.js'
 
 /** The JunkMail contract (`shared/spec/junkmail-webhooks.md`) as one provider profile. */
@@ -8,6 +8,7 @@ export const junkmail: ProviderProfile = {
   name: 'junkmail',
   displayName: 'JunkMail',
   catalog: junkmailCatalog,
+  localDomain: LOCAL_DOMAIN,
   secretPrefix: 'whsec_',
   // Attempt 1 immediate, then 1 min, 5 min, 30 min, 2 h after the previous failure.
   retryDelaysMs: [60_000, 300_000, 1_800_000, 7_200_000],

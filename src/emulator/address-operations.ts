@@ -1,0 +1,117 @@
+import {randomUUID} from 'node:crypto'
+import type {AddressRecord} from '../store/types.js'
+import type {EmulatorContext} from './emulator-context.js'
+import {OperationError} from './emulator-context.js'
+import {emitEvent} from './event-operations.js'
+
+/** Default lifetime of an address, in (uncompressed) seconds: one hour. */
+export const DEFAULT_LIFETIME_SECONDS = 3600
+/** Longest lifetime accepted: 30 days. */
+export const MAX_LIFETIME_SECONDS = 30 * 24 * 3600
+
+const LOCAL_PART = /^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?$/
+
+/** Why a local part is not acceptable, or null if it is. */
+export function localPartProblem(localPart: string): string | null {
+  if (localPart.length > 64) return 'must be at most 64 characters'
+  if (!LOCAL_PART.test(localPart)) return 'must be lower-case letters, digits and . _ + - (not first or last)'
+  if (localPart.includes('..')) return 'must not contain ".."'
+  return null
+}
+
+/** A readable random local part: `brisk-cedar-4821`. */
+function randomLocalPart(): string {
+  const words = ['amber', 'brisk', 'cedar', 'delta', 'ember', 'fable', 'gusty', 'harbor', 'ivory', 'jolly', 'kelp', 'lunar', 'maple', 'nova']
+  const pick = () => words[Math.floor(Math.random() * words.length)]
+  return `${pick()}-${pick()}-${Math.floor(1000 + Math.random() * 9000)}`
+}
+
+/** Public shape of an address. */
+export function presentAddress(a: AddressRecord) {
+  return {id: a.id, email: a.email, createdAt: a.createdAt, expiresAt: a.expiresAt, status: a.status, expiredAt: a.expiredAt}
+}
+
+/**
+ * Creates a disposable address on the local domain and fires `address.created` (unless `quiet`).
+ * Its lifetime runs on the emulator clock: it expires after `lifetimeSeconds / time scale`.
+ */
+export async function createAddress(
+  ctx: EmulatorContext,
+  input: {localPart?: string; lifetimeSeconds?: number; source: string; quiet?: boolean},
+): Promise<AddressRecord> {
+  const domain = ctx.mail.localDomain
+  let localPart = input.localPart?.toLowerCase()
+  if (localPart !== undefined) {
+    const problem = localPartProblem(localPart)
+    if (problem) throw new OperationError(400, 'validation_error', `localPart: ${problem}`, 'localPart')
+    const existing = ctx.store.findAddress(`${localPart}@${domain}`)
+    if (existing) throw new OperationError(409, 'address_exists', `${existing.email} already exists (id ${existing.id}, ${existing.status})`, 'localPart')
+  } else {
+    do localPart = randomLocalPart()
+    while (ctx.store.findAddress(`${localPart}@${domain}`))
+  }
+  const lifetimeSeconds = input.lifetimeSeconds ?? ctx.mail.defaultLifetimeSeconds
+  const now = Date.now()
+  const expiresAtMs = now + ctx.timeScale.compress(lifetimeSeconds * 1000)
+  const address = ctx.store.addAddress({
+    id: randomUUID(),
+    email: `${localPart}@${domain}`,
+    createdAt: ctx.profile.isoTime(now),
+    expiresAt: ctx.profile.isoTime(expiresAtMs),
+    expiresAtMs,
+    status: 'active',
+    expiredAt: null,
+    lifetimeSeconds,
+    source: input.source,
+  })
+  ctx.mail.expiry.schedule(address.id, expiresAtMs)
+  if (!input.quiet) {
+    await emitEvent(ctx, {
+      type: 'address.created',
+      data: {addressId: address.id, email: address.email, createdAt: address.createdAt, expiresAt: address.expiresAt},
+      source: input.source,
+    })
+  } else await ctx.store.commit()
+  return address
+}
+
+/** Expires an address now (or when its time has come): fires `address.expired` exactly once. */
+export async function expireAddress(ctx: EmulatorContext, id: string, source = 'clock'): Promise<AddressRecord> {
+  const address = requireAddress(ctx, id)
+  if (address.status === 'expired') {
+    if (source === 'clock') return address
+    throw new OperationError(409, 'address_expired', `${address.email} has already expired (at ${address.expiredAt})`, 'id')
+  }
+  const expiredAt = ctx.profile.isoTime(Date.now())
+  ctx.store.updateAddress(address, {status: 'expired', expiredAt})
+  await emitEvent(ctx, {type: 'address.expired', data: {addressId: address.id, email: address.email, expiredAt}, source})
+  return address
+}
+
+/** Deletes an address and its mail (raw files too); fires `address.deleted`. */
+export async function deleteAddress(ctx: EmulatorContext, id: string, source = 'api'): Promise<AddressRecord> {
+  const address = requireAddress(ctx, id)
+  const emails = ctx.store.deleteAddress(id)
+  await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
+  await emitEvent(ctx, {type: 'address.deleted', data: {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now())}, source})
+  return address
+}
+
+/** Called by the expiry clock. */
+export function onAddressDue(ctx: EmulatorContext, id: string): void {
+  const address = ctx.store.getAddress(id)
+  if (!address || address.status !== 'active' || address.expiresAtMs > Date.now()) return
+  expireAddress(ctx, id, 'clock').catch((error) => ctx.events.emit('store.error', {error: error as Error}))
+}
+
+/** Schedules the expiry of every active address (at start; overdue ones expire at once). */
+export function resumeExpiries(ctx: EmulatorContext): void {
+  for (const a of ctx.store.activeAddresses()) ctx.mail.expiry.schedule(a.id, a.expiresAtMs)
+}
+
+/** The address with this id, or a 404. */
+export function requireAddress(ctx: EmulatorContext, id: string): AddressRecord {
+  const address = ctx.store.getAddress(id)
+  if (!address) throw new OperationError(404, 'not_found', `no address with id ${id}`, 'id')
+  return address
+}

@@ -1,0 +1,159 @@
+import {randomUUID} from 'node:crypto'
+import {allAddresses, parseMail} from '../mail/parse-mail.js'
+import {RawMailStore} from '../mail/raw-mail-store.js'
+import type {AddressRecord, EmailRecord} from '../store/types.js'
+import {createAddress} from './address-operations.js'
+import type {EmulatorContext} from './emulator-context.js'
+import {OperationError} from './emulator-context.js'
+import {emitEvent} from './event-operations.js'
+
+/** A message accepted for one or more local addresses. */
+export interface IncomingMessage {
+  readonly chunks: Buffer[]
+  readonly mailFrom: string
+  readonly recipients: readonly AddressRecord[]
+  readonly authUser: string | null
+  readonly remoteAddress: string | null
+  /** `smtp` or `trigger`. */
+  readonly source: string
+}
+
+/** Result of checking an SMTP recipient: the address to deliver to, or an SMTP refusal. */
+export type RecipientCheck = {address: AddressRecord} | {code: number; message: string}
+
+/**
+ * Decides whether mail to `email` is accepted: an active local address is; an expired one is not;
+ * an unknown local address is created on the fly (firing `address.created`) unless recipients are
+ * strict; other domains are refused.
+ */
+export async function checkRecipient(ctx: EmulatorContext, email: string): Promise<RecipientCheck> {
+  const lower = email.toLowerCase()
+  const at = lower.lastIndexOf('@')
+  const domain = ctx.mail.localDomain
+  if (at < 1 || lower.slice(at + 1) !== domain) return {code: 550, message: `5.7.1 <${email}>: relaying denied; this emulator only accepts mail for @${domain}`}
+  const existing = ctx.store.findAddress(lower)
+  if (existing?.status === 'active') return {address: existing}
+  if (existing) return {code: 550, message: `5.1.1 <${email}>: address expired at ${existing.expiredAt}`}
+  if (ctx.mail.strictRecipients) return {code: 550, message: `5.1.1 <${email}>: no such address (strict recipients: create it first)`}
+  try {
+    return {address: await createAddress(ctx, {localPart: lower.slice(0, at), source: 'smtp'})}
+  } catch (error) {
+    if (error instanceof OperationError) return {code: 553, message: `5.1.3 <${email}>: ${error.message}`}
+    throw error
+  }
+}
+
+/**
+ * Stores a message: the raw bytes first (one `.eml` per recipient address, hard-linked), then the
+ * parsed metadata, then one `email.received` per address. Resolves once the raw files are written
+ * and the records added (the events are dispatched in the background).
+ */
+export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessage): Promise<EmailRecord[]> {
+  if (message.recipients.length === 0) return []
+  const ids = message.recipients.map(() => randomUUID())
+  const size = await ctx.mail.raw.write(ids[0], message.chunks)
+  for (const id of ids.slice(1)) await ctx.mail.raw.share(ids[0], id)
+  const raw = message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)
+  const {summary} = await parseMail(raw)
+  const receivedAt = ctx.profile.isoTime(Date.now())
+  const envelope = {
+    mailFrom: message.mailFrom,
+    rcptTo: message.recipients.map((a) => a.email),
+    authUser: message.authUser,
+    remoteAddress: message.remoteAddress,
+  }
+  const emails = message.recipients.map((address, i) =>
+    ctx.store.addEmail({
+      id: ids[i],
+      addressId: address.id,
+      to: address.email,
+      messageId: summary.messageId,
+      from: summary.from ?? (message.mailFrom || 'unknown'),
+      subject: summary.subject,
+      receivedAt,
+      size,
+      rawFile: RawMailStore.relativePath(ids[i]),
+      envelope,
+      attachments: summary.attachments,
+      parseError: summary.parseError,
+    }),
+  )
+  for (const email of emails) {
+    emitEvent(ctx, {
+      type: 'email.received',
+      data: {emailId: email.id, addressId: email.addressId, from: email.from, subject: email.subject, receivedAt: email.receivedAt},
+      source: message.source,
+    }).catch((error) => ctx.events.emit('store.error', {error: error as Error}))
+  }
+  return emails
+}
+
+/** Deletes one email and its raw file; fires `email.deleted`. */
+export async function deleteEmail(ctx: EmulatorContext, id: string, source = 'api'): Promise<EmailRecord> {
+  const email = requireEmail(ctx, id)
+  ctx.store.deleteEmail(id)
+  await ctx.mail.raw.delete(id)
+  await emitEvent(ctx, {type: 'email.deleted', data: {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now())}, source})
+  return email
+}
+
+/** An email's metadata, as listed. */
+export function presentEmail(e: EmailRecord) {
+  return {
+    id: e.id,
+    addressId: e.addressId,
+    to: e.to,
+    from: e.from,
+    subject: e.subject,
+    messageId: e.messageId,
+    receivedAt: e.receivedAt,
+    size: e.size,
+    attachments: e.attachments,
+    parseError: e.parseError,
+  }
+}
+
+/** An email in full: metadata plus headers, addresses, text, html and attachment list, parsed from the raw file. */
+export async function emailDetail(ctx: EmulatorContext, id: string) {
+  const email = requireEmail(ctx, id)
+  const raw = await requireRaw(ctx, email)
+  const {parsed, summary} = await parseMail(raw)
+  return {
+    ...presentEmail(email),
+    envelope: email.envelope,
+    headers: parsed ? parsed.headerLines.map((h) => ({name: h.line.slice(0, h.line.indexOf(':')), value: h.line.slice(h.line.indexOf(':') + 1).replace(/^\s/, '')})) : [],
+    toHeader: parsed ? allAddresses(parsed.to) : [],
+    cc: parsed ? allAddresses(parsed.cc) : [],
+    date: parsed?.date?.toISOString() ?? null,
+    text: parsed?.text ?? null,
+    html: parsed && parsed.html !== false ? parsed.html : null,
+    parseError: summary.parseError ?? email.parseError,
+  }
+}
+
+/** The exact bytes received. */
+export async function emailRaw(ctx: EmulatorContext, id: string): Promise<Buffer> {
+  return requireRaw(ctx, requireEmail(ctx, id))
+}
+
+/** Attachment `n` (0-based) of an email: its bytes, type and name. */
+export async function emailAttachment(ctx: EmulatorContext, id: string, n: number) {
+  const email = requireEmail(ctx, id)
+  const {parsed} = await parseMail(await requireRaw(ctx, email))
+  const attachment = parsed?.attachments[n]
+  if (!attachment) throw new OperationError(404, 'not_found', `email ${id} has no attachment ${n} (it has ${parsed?.attachments.length ?? 0})`, 'n')
+  return {content: attachment.content, contentType: attachment.contentType, filename: attachment.filename ?? null}
+}
+
+/** The email with this id, or a 404. */
+export function requireEmail(ctx: EmulatorContext, id: string): EmailRecord {
+  const email = ctx.store.getEmail(id)
+  if (!email) throw new OperationError(404, 'not_found', `no email with id ${id}`, 'id')
+  return email
+}
+
+async function requireRaw(ctx: EmulatorContext, email: EmailRecord): Promise<Buffer> {
+  const raw = await ctx.mail.raw.read(email.id)
+  if (!raw) throw new OperationError(410, 'raw_missing', `the raw message of email ${email.id} (${email.rawFile}) is missing from the data dir`, 'id')
+  return raw
+}

@@ -1,0 +1,172 @@
+import type {Socket} from 'node:net'
+import type {SMTPServer as SMTPServerType, SMTPServerOptions, SMTPServerSession} from 'smtp-server'
+import type {EmulatorContext} from '../emulator/emulator-context.js'
+import {checkRecipient, ingestMessage} from '../emulator/mail-operations.js'
+import type {AddressRecord} from '../store/types.js'
+
+/** Options of the SMTP sink. */
+export interface SmtpSinkOptions {
+  readonly host: string
+  /** 0 picks a free port. */
+  readonly port: number
+  /** Largest message accepted, bytes; larger ones get 552 (the rest of the stream is drained). */
+  readonly maxMessageSize: number
+  /** Most recipients per message; more get 452. */
+  readonly maxRecipients: number
+  /** PEM key and certificate: STARTTLS is offered only when both are given. */
+  readonly tls?: {key: Buffer; cert: Buffer}
+}
+
+/** A running SMTP sink. */
+export interface RunningSmtpSink {
+  readonly host: string
+  readonly port: number
+  close(): Promise<void>
+}
+
+/** Port already taken. */
+export class SmtpPortInUseError extends Error {
+  constructor(readonly host: string, readonly port: number) {
+    super(`SMTP port ${port} on ${host} is already in use; pick another with --smtp-port (or --smtp-port 0 for any free port)`)
+    this.name = 'SmtpPortInUseError'
+  }
+}
+
+interface SessionState {
+  recipients: AddressRecord[]
+}
+
+/**
+ * Starts the SMTP sink: plain SMTP, AUTH optional (any credentials, the username recorded),
+ * PIPELINING, 8BITMIME, SMTPUTF8, no reverse DNS, STARTTLS only with a certificate, and no
+ * 100 ms pre-greeting delay (see {@link PromptSMTPServer}).
+ */
+export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptions): Promise<RunningSmtpSink> {
+  const {SMTPServer} = await import('smtp-server')
+  const {SMTPConnection} = (await import('smtp-server/lib/smtp-connection.js')) as unknown as {SMTPConnection: new (...args: unknown[]) => any}
+  const PromptSMTPServer = promptServerClass(SMTPServer, SMTPConnection)
+  const states = new WeakMap<SMTPServerSession, SessionState>()
+  const state = (session: SMTPServerSession): SessionState => {
+    let s = states.get(session)
+    if (!s) states.set(session, (s = {recipients: []}))
+    return s
+  }
+
+  const serverOptions: SMTPServerOptions = {
+    name: 'junkmail.local',
+    banner: 'junkmail emulator ready',
+    size: options.maxMessageSize,
+    authOptional: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: true,
+    disableReverseLookup: true,
+    disabledCommands: options.tls ? [] : ['STARTTLS'],
+    ...(options.tls ? {key: options.tls.key, cert: options.tls.cert} : {}),
+    hideSTARTTLS: !options.tls,
+    logger: false,
+    maxClients: 1000,
+    onAuth(auth, _session, callback) {
+      callback(null, {user: auth.username ?? 'anonymous'})
+    },
+    onMailFrom(_address, session, callback) {
+      state(session).recipients = []
+      callback()
+    },
+    onRcptTo(address, session, callback) {
+      const s = state(session)
+      if (s.recipients.length >= options.maxRecipients) {
+        callback(smtpError(452, `4.5.3 Too many recipients (at most ${options.maxRecipients} per message)`))
+        return
+      }
+      checkRecipient(ctx, address.address).then(
+        (result) => {
+          if ('address' in result) {
+            if (!s.recipients.some((r) => r.id === result.address.id)) s.recipients.push(result.address)
+            callback()
+          } else callback(smtpError(result.code, result.message))
+        },
+        (error) => callback(smtpError(451, `4.3.0 ${(error as Error).message}`)),
+      )
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => {
+        if (!stream.sizeExceeded) chunks.push(chunk)
+      })
+      stream.on('error', (error) => callback(error))
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          callback(smtpError(552, `5.3.4 Message too big: the limit is ${options.maxMessageSize} bytes`))
+          return
+        }
+        const s = state(session)
+        const user = session.user as unknown
+        ingestMessage(ctx, {
+          chunks,
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          recipients: s.recipients,
+          authUser: typeof user === 'string' ? user : null,
+          remoteAddress: session.remoteAddress ?? null,
+          source: 'smtp',
+        }).then(
+          (emails) => callback(null, `2.0.0 Ok: queued as ${emails.map((e) => e.id).join(',')}`),
+          (error) => callback(smtpError(451, `4.3.0 could not store the message: ${(error as Error).message}`)),
+        )
+      })
+    },
+  }
+  const server = new PromptSMTPServer(serverOptions)
+  server.on('error', () => {})
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new SmtpPortInUseError(options.host, options.port) : error)
+    server.server.once('error', onError)
+    server.listen(options.port, options.host, () => {
+      server.server.off('error', onError)
+      resolve()
+    })
+  })
+  const address = server.server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  return {
+    host: options.host,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // Sessions still open are cut after a short grace period.
+        setTimeout(() => {
+          for (const connection of (server as unknown as {connections: Set<{close(): void}>}).connections) connection.close()
+        }, 200).unref()
+      }),
+  }
+}
+
+/** An SMTP error reply with its code. */
+function smtpError(code: number, message: string): Error & {responseCode: number} {
+  return Object.assign(new Error(message), {responseCode: code})
+}
+
+/**
+ * smtp-server waits a fixed 100 ms before greeting each connection, to catch clients that talk
+ * first ("early talkers", a spam-bot signal). On a local sink that only caps clients that open one
+ * connection per mail at ~10 mails/s per session, so this subclass greets at once. It re-creates
+ * `connect()` of smtp-server 3.21 (pinned) with the timer removed; a client that talks before the
+ * greeting is still refused by smtp-server's own `_ready` check.
+ */
+function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...args: unknown[]) => any) {
+  return class PromptSMTPServer extends Base {
+    connect(socket: Socket, socketOptions: unknown): void {
+      const self = this as unknown as {connections: Set<unknown>; options: SMTPServerOptions; _onError(e: Error): void; _onClientConnect(d: unknown): void}
+      const connection = new SMTPConnection(this, socket, socketOptions)
+      self.connections.add(connection)
+      connection.on('error', (err: Error) => self._onError(err))
+      connection.on('connect', (data: unknown) => self._onClientConnect(data))
+      connection._setListeners(() => {
+        if (self.options.maxClients && self.connections.size > self.options.maxClients) {
+          return connection.send(421, `${connection.name} Too many connected clients, try again in a moment`, false)
+        }
+        connection.connectionReady()
+      })
+    }
+  }
+}
