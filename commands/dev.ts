@@ -11,7 +11,7 @@ const positiveNumber = Flags.custom<number>({
 })
 
 export default class Dev extends JunkmailCommand {
-  static summary = 'Start the emulator: the JunkMail API, the signed webhook dispatcher and its store.'
+  static summary = 'Start the emulator: the JunkMail API, the SMTP sink, the signed webhook dispatcher and its store.'
   static description = `Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM, then stops cleanly and flushes the store. Pending retries are kept in the data dir and resume at the next start.
 
 With --json, prints NDJSON: the first line is {"type":"ready",...} with apiUrl and apiKey, then one line per event and attempt.
@@ -32,6 +32,14 @@ Every flag can also be set by the environment variable named next to it.`
     'time-scale': positiveNumber({description: 'Divide every retry delay by this (60: 1 min → 1 s; 1: real time).', default: 60, env: 'JUNKMAIL_TIME_SCALE'}),
     'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt, in ms (not scaled).', default: 10_000, min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
     'max-events': Flags.integer({description: 'History cap: oldest finished events (and their attempts) beyond this are pruned and counted.', default: 50_000, min: 1, env: 'JUNKMAIL_MAX_EVENTS'}),
+    'smtp-port': Flags.integer({description: 'SMTP port of the mail sink; 0 picks a free one.', default: 7325, min: 0, max: 65535, env: 'JUNKMAIL_SMTP_PORT'}),
+    smtp: Flags.boolean({description: 'Start the SMTP sink (--no-smtp: API and webhooks only).', default: true, allowNo: true}),
+    'strict-recipients': Flags.boolean({description: 'Refuse mail to unknown addresses (550) instead of creating them on the fly.', default: false, env: 'JUNKMAIL_STRICT_RECIPIENTS'}),
+    'max-message-size': Flags.integer({description: 'Largest message accepted, in bytes (larger: 552).', default: 10 * 1024 * 1024, min: 1024, env: 'JUNKMAIL_MAX_MESSAGE_SIZE'}),
+    'max-recipients': Flags.integer({description: 'Most recipients per message (more: 452).', default: 50, min: 1, env: 'JUNKMAIL_MAX_RECIPIENTS'}),
+    'address-lifetime': Flags.integer({description: 'Lifetime of new addresses, in seconds before the time scale (3600: an hour, 1 min at scale 60).', default: 3600, min: 60, env: 'JUNKMAIL_ADDRESS_LIFETIME'}),
+    'smtp-tls-key': Flags.string({description: 'PEM private key: offer STARTTLS (with --smtp-tls-cert).', dependsOn: ['smtp-tls-cert'], env: 'JUNKMAIL_SMTP_TLS_KEY'}),
+    'smtp-tls-cert': Flags.string({description: 'PEM certificate for STARTTLS.', dependsOn: ['smtp-tls-key'], env: 'JUNKMAIL_SMTP_TLS_CERT'}),
     'forward-to': Flags.string({description: 'Register (or reuse) a webhook to this URL at start and print its secret.', env: 'JUNKMAIL_FORWARD_TO'}),
     events: Flags.string({description: 'Events for --forward-to, comma-separated (default: all).', multiple: true, delimiter: ',', dependsOn: ['forward-to']}),
   }
@@ -47,6 +55,11 @@ Every flag can also be set by the environment variable named next to it.`
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
     const {runDevSession} = await import('../src/cli/dev-session.js')
+    const {readFile} = await import('node:fs/promises')
+    const smtpTls =
+      flags['smtp-tls-key'] && flags['smtp-tls-cert']
+        ? {key: await readFile(flags['smtp-tls-key']), cert: await readFile(flags['smtp-tls-cert'])}
+        : undefined
     try {
       await runDevSession({
         host: flags.host,
@@ -56,6 +69,12 @@ Every flag can also be set by the environment variable named next to it.`
         timeScale: flags['time-scale'],
         attemptTimeoutMs: flags['attempt-timeout'],
         maxEvents: flags['max-events'],
+        smtpPort: flags.smtp ? flags['smtp-port'] : false,
+        strictRecipients: flags['strict-recipients'],
+        maxMessageSize: flags['max-message-size'],
+        maxRecipients: flags['max-recipients'],
+        addressLifetimeSeconds: flags['address-lifetime'],
+        smtpTls,
         forwardTo: flags['forward-to'],
         forwardEvents: flags.events?.map((e) => e.trim()).filter(Boolean),
         json: this.jsonEnabled(),

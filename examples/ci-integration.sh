@@ -18,7 +18,7 @@ RECEIVER_PID=$!
 until grep -q listening "$work/receiver.log" 2>/dev/null; do sleep 0.1; done
 RECEIVER_PORT=$(awk '/listening/ {print $2}' "$work/receiver.log")
 
-node bin/run.js dev --port 0 --in-memory --time-scale 3600 --json > "$work/junkmail.ndjson" &
+node bin/run.js dev --port 0 --smtp-port 0 --in-memory --time-scale 3600 --json > "$work/junkmail.ndjson" &
 JM_PID=$!
 until grep -q '"type":"ready"' "$work/junkmail.ndjson" 2>/dev/null; do sleep 0.1; done
 ready=$(head -1 "$work/junkmail.ndjson")

@@ -129,7 +129,7 @@ describe('junkmail CLI', () => {
     await first.exited
     const second = await startDevProcess(['--data-dir', dataDir, '--forward-to', `${receiver.url}/in`, '--events', 'email.received'])
     expect(second.ready.forwardTo).toMatchObject({webhookId: forward.webhookId, secret: forward.secret, reused: true})
-    const bad = await runCli(['dev', '--port', '0', '--in-memory', '--forward-to', 'not a url'])
+    const bad = await runCli(['dev', '--port', '0', '--smtp-port', '0', '--in-memory', '--forward-to', 'not a url'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--forward-to')
     await receiver.close()
@@ -146,7 +146,7 @@ describe('junkmail CLI', () => {
 
     const {spawn} = await import('node:child_process')
     const {BIN} = await import('./support/cli.js')
-    const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--in-memory'], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--smtp-port', '0', '--in-memory'], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
     let out = ''
     await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => ((out += c), out.includes('Ctrl+C') && resolve())))
     expect(out).toMatch(/API\s+http:\/\/127\.0\.0\.1:\d+\/api\/v1/)

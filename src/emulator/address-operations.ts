@@ -37,7 +37,7 @@ export function presentAddress(a: AddressRecord) {
  */
 export async function createAddress(
   ctx: EmulatorContext,
-  input: {localPart?: string; lifetimeSeconds?: number; source: string; quiet?: boolean},
+  input: {localPart?: string; lifetimeSeconds?: number; source: string; quiet?: boolean; webhookId?: string; overrides?: Record<string, unknown>},
 ): Promise<AddressRecord> {
   const domain = ctx.mail.localDomain
   let localPart = input.localPart?.toLowerCase()
@@ -68,15 +68,21 @@ export async function createAddress(
   if (!input.quiet) {
     await emitEvent(ctx, {
       type: 'address.created',
-      data: {addressId: address.id, email: address.email, createdAt: address.createdAt, expiresAt: address.expiresAt},
+      data: {addressId: address.id, email: address.email, createdAt: address.createdAt, expiresAt: address.expiresAt, ...input.overrides},
       source: input.source,
+      webhookId: input.webhookId,
     })
   } else await ctx.store.commit()
   return address
 }
 
 /** Expires an address now (or when its time has come): fires `address.expired` exactly once. */
-export async function expireAddress(ctx: EmulatorContext, id: string, source = 'clock'): Promise<AddressRecord> {
+export async function expireAddress(
+  ctx: EmulatorContext,
+  id: string,
+  source = 'clock',
+  target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
+): Promise<AddressRecord> {
   const address = requireAddress(ctx, id)
   if (address.status === 'expired') {
     if (source === 'clock') return address
@@ -84,16 +90,22 @@ export async function expireAddress(ctx: EmulatorContext, id: string, source = '
   }
   const expiredAt = ctx.profile.isoTime(Date.now())
   ctx.store.updateAddress(address, {status: 'expired', expiredAt})
-  await emitEvent(ctx, {type: 'address.expired', data: {addressId: address.id, email: address.email, expiredAt}, source})
+  await emitEvent(ctx, {type: 'address.expired', data: {addressId: address.id, email: address.email, expiredAt, ...target.overrides}, source, webhookId: target.webhookId})
   return address
 }
 
 /** Deletes an address and its mail (raw files too); fires `address.deleted`. */
-export async function deleteAddress(ctx: EmulatorContext, id: string, source = 'api'): Promise<AddressRecord> {
+export async function deleteAddress(
+  ctx: EmulatorContext,
+  id: string,
+  source = 'api',
+  target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
+): Promise<AddressRecord> {
   const address = requireAddress(ctx, id)
   const emails = ctx.store.deleteAddress(id)
   await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
-  await emitEvent(ctx, {type: 'address.deleted', data: {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now())}, source})
+  const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
+  await emitEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})
   return address
 }
 

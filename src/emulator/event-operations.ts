@@ -45,7 +45,7 @@ function coerce(text: string, type: string, field: string): unknown {
 }
 
 /** Webhooks that receive an event: enabled and subscribed, or just the one asked for. */
-function recipients(ctx: EmulatorContext, type: string, webhookId?: string): Webhook[] {
+export function recipients(ctx: EmulatorContext, type: string, webhookId?: string): Webhook[] {
   if (webhookId === undefined) return ctx.store.listWebhooks().filter((w) => w.enabled && w.events.includes(type))
   const webhook = requireWebhook(ctx, webhookId)
   if (!webhook.events.includes(type)) {
@@ -79,7 +79,16 @@ export async function triggerEvent(
   const entry = requireCatalogEvent(ctx, input.type)
   const data = entry.sample(Date.now())
   applyOverrides(entry, data, input.set ?? {})
-  return emitEvent(ctx, {type: entry.type, data, source: 'trigger', webhookId: input.webhookId})
+  const resource = ctx.profile.name === 'junkmail' ? (await import('./resource-triggers.js')).resourceTriggers[entry.type] : undefined
+  if (!resource) return emitEvent(ctx, {type: entry.type, data, source: 'trigger', webhookId: input.webhookId})
+  // Check the target before touching any resource, so a refused trigger changes nothing.
+  recipients(ctx, entry.type, input.webhookId)
+  const set: Record<string, unknown> = {}
+  for (const key of Object.keys(input.set ?? {})) {
+    const field = key.replace(/^data\./, '')
+    set[field] = data[field]
+  }
+  return resource(ctx, set, input.webhookId)
 }
 
 /** Sends an existing event again, byte for byte, as new deliveries with a fresh retry schedule. */

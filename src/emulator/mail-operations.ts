@@ -16,6 +16,8 @@ export interface IncomingMessage {
   readonly remoteAddress: string | null
   /** `smtp` or `trigger`. */
   readonly source: string
+  /** Fire `email.received` for each stored email. @default true */
+  readonly emit?: boolean
 }
 
 /** Result of checking an SMTP recipient: the address to deliver to, or an SMTP refusal. */
@@ -78,6 +80,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
       parseError: summary.parseError,
     }),
   )
+  if (message.emit === false) return emails
   for (const email of emails) {
     emitEvent(ctx, {
       type: 'email.received',
@@ -89,11 +92,17 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
 }
 
 /** Deletes one email and its raw file; fires `email.deleted`. */
-export async function deleteEmail(ctx: EmulatorContext, id: string, source = 'api'): Promise<EmailRecord> {
+export async function deleteEmail(
+  ctx: EmulatorContext,
+  id: string,
+  source = 'api',
+  target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
+): Promise<EmailRecord> {
   const email = requireEmail(ctx, id)
   ctx.store.deleteEmail(id)
   await ctx.mail.raw.delete(id)
-  await emitEvent(ctx, {type: 'email.deleted', data: {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now())}, source})
+  const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
+  await emitEvent(ctx, {type: 'email.deleted', data, source, webhookId: target.webhookId})
   return email
 }
 

@@ -128,7 +128,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
 
     let url = ''
-    const app = createApiServer(context, {startedAt, apiUrl: () => url, dataDir, version: packageVersion()})
+    let smtp: RunningSmtpSink | null = null
+    const app = createApiServer(context, {
+      startedAt,
+      apiUrl: () => url,
+      dataDir,
+      version: packageVersion(),
+      smtp: () => (smtp ? {host, port: smtp.port} : null),
+    })
     try {
       await app.listen({host, port: options.port ?? DEFAULT_API_PORT})
     } catch (error) {
@@ -140,7 +147,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const port = typeof address === 'object' && address ? address.port : 0
     url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
-    let smtp: RunningSmtpSink | null = null
     if (options.smtpPort !== false) {
       const {startSmtpSink} = await import('../smtp/smtp-sink.js')
       smtp = await startSmtpSink(context, {

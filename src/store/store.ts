@@ -256,6 +256,10 @@ export class Store {
     return this.#state.emails.get(id)
   }
 
+  updateEmail(email: EmailRecord, changes: Partial<EmailRecord>): EmailRecord {
+    return this.#update(email, changes)
+  }
+
   deleteEmail(id: string): EmailRecord | undefined {
     const email = this.#state.emails.get(id)
     if (!email) return undefined

@@ -18,6 +18,8 @@ export interface EmulatorFacts {
   readonly apiUrl: () => string
   readonly dataDir: string | null
   readonly version: string
+  /** Where the SMTP sink listens, once started (null without one). */
+  readonly smtp: () => {host: string; port: number} | null
 }
 
 const id = (request: FastifyRequest): string => (request.params as {id: string}).id
@@ -56,6 +58,9 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
           pid: process.pid,
           startedAt: facts.startedAt,
           apiUrl: facts.apiUrl(),
+          smtp: facts.smtp(),
+          localDomain: ctx.mail.localDomain,
+          strictRecipients: ctx.mail.strictRecipients,
           dataDir: facts.dataDir,
           inMemory: facts.dataDir === null,
           provider: ctx.profile.name,

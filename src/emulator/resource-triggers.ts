@@ -1,0 +1,93 @@
+import {composeMessage} from '../mail/compose-message.js'
+import {sampleSender, sampleSubject} from '../providers/junkmail/sample-data.js'
+import type {AddressRecord, Delivery, EventRecord} from '../store/types.js'
+import {createAddress, requireAddress} from './address-operations.js'
+import {type EmulatorContext, OperationError} from './emulator-context.js'
+import {emitEvent} from './event-operations.js'
+import {ingestMessage, requireEmail} from './mail-operations.js'
+
+/** A trigger that acts on real resources, so the ids in its payload resolve through the API. */
+export type ResourceTrigger = (
+  ctx: EmulatorContext,
+  set: Record<string, unknown>,
+  webhookId: string | undefined,
+) => Promise<{event: EventRecord; deliveries: Delivery[]}>
+
+const source = 'trigger'
+
+/** The address named by `set.addressId` (active unless `allowExpired`), or a new one, created quietly. */
+async function addressFor(ctx: EmulatorContext, set: Record<string, unknown>, allowExpired = false): Promise<AddressRecord> {
+  if (typeof set.addressId === 'string') {
+    const address = requireAddress(ctx, set.addressId)
+    if (!allowExpired && address.status !== 'active') throw new OperationError(409, 'address_expired', `address ${address.id} has expired`, 'set.addressId')
+    return address
+  }
+  return createAddress(ctx, {source, quiet: true})
+}
+
+/** Receives a real message (composed from the sample or `--set` values) into a real address. */
+async function receive(ctx: EmulatorContext, set: Record<string, unknown>) {
+  const address = await addressFor(ctx, set)
+  const from = typeof set.from === 'string' ? set.from : sampleSender()
+  const subject = typeof set.subject === 'string' ? set.subject : sampleSubject()
+  const raw = composeMessage({from, to: address.email, subject, text: `Sent by junkmail trigger to ${address.email}.`})
+  const [email] = await ingestMessage(ctx, {chunks: [raw], mailFrom: from, recipients: [address], authUser: null, remoteAddress: null, source, emit: false})
+  // The header may have been unreadable as an address (a --set from=...): keep what was asked for.
+  if (email.from !== from) ctx.store.updateEmail(email, {from})
+  return email
+}
+
+const generated = (field: string) => new OperationError(400, 'invalid_value', `set.${field}: ids are generated; to act on an existing resource use set.addressId or set.emailId where the event allows`, `set.${field}`)
+
+/** The JunkMail catalog's triggers, each doing for real what the event reports. */
+export const resourceTriggers: Record<string, ResourceTrigger> = {
+  async 'email.received'(ctx, set, webhookId) {
+    if ('emailId' in set) throw generated('emailId')
+    const email = await receive(ctx, set)
+    const data = {emailId: email.id, addressId: email.addressId, from: email.from, subject: email.subject, receivedAt: email.receivedAt}
+    return emitEvent(ctx, {type: 'email.received', data: {...data, ...pick(set, ['receivedAt'])}, source, webhookId})
+  },
+
+  async 'email.deleted'(ctx, set, webhookId) {
+    const email = typeof set.emailId === 'string' ? requireEmail(ctx, set.emailId) : await receive(ctx, set)
+    ctx.store.deleteEmail(email.id)
+    await ctx.mail.raw.delete(email.id)
+    const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now())}
+    return emitEvent(ctx, {type: 'email.deleted', data: {...data, ...pick(set, ['deletedAt'])}, source, webhookId})
+  },
+
+  async 'address.created'(ctx, set, webhookId) {
+    if ('addressId' in set) throw generated('addressId')
+    let localPart: string | undefined
+    if (typeof set.email === 'string') {
+      const [local, domain] = set.email.toLowerCase().split('@')
+      if (domain !== ctx.mail.localDomain) throw new OperationError(400, 'invalid_value', `set.email must be an address @${ctx.mail.localDomain}`, 'set.email')
+      localPart = local
+    }
+    const address = await createAddress(ctx, {localPart, source, quiet: true})
+    const data = {addressId: address.id, email: address.email, createdAt: address.createdAt, expiresAt: address.expiresAt}
+    return emitEvent(ctx, {type: 'address.created', data: {...data, ...pick(set, ['createdAt', 'expiresAt'])}, source, webhookId})
+  },
+
+  async 'address.expired'(ctx, set, webhookId) {
+    if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
+    const address = await addressFor(ctx, set)
+    const expiredAt = ctx.profile.isoTime(Date.now())
+    ctx.store.updateAddress(address, {status: 'expired', expiredAt})
+    const data = {addressId: address.id, email: address.email, expiredAt}
+    return emitEvent(ctx, {type: 'address.expired', data: {...data, ...pick(set, ['expiredAt'])}, source, webhookId})
+  },
+
+  async 'address.deleted'(ctx, set, webhookId) {
+    if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
+    const address = await addressFor(ctx, set, true)
+    const emails = ctx.store.deleteAddress(address.id)
+    await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
+    const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now())}
+    return emitEvent(ctx, {type: 'address.deleted', data: {...data, ...pick(set, ['deletedAt'])}, source, webhookId})
+  },
+}
+
+function pick(set: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.filter((f) => f in set).map((f) => [f, set[f]]))
+}
