@@ -38,6 +38,27 @@ export class ApiClient {
     return this.request<T>('DELETE', path)
   }
 
+  /** GETs raw bytes (e.g. an `.eml`). */
+  async getBytes(path: string): Promise<Buffer> {
+    let response: Response
+    try {
+      response = await fetch(this.apiUrl + path, {headers: {authorization: `Bearer ${this.apiKey}`}})
+    } catch (error) {
+      throw new UnreachableError(this.apiUrl, error)
+    }
+    const bytes = Buffer.from(await response.arrayBuffer())
+    if (!response.ok) {
+      let error: {code?: string; message?: string; field?: string} | undefined
+      try {
+        error = JSON.parse(bytes.toString('utf8')).error
+      } catch {
+        // not JSON
+      }
+      throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`, error?.field)
+    }
+    return bytes
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {authorization: `Bearer ${this.apiKey}`}
     if (body !== undefined) headers['content-type'] = 'application/json'

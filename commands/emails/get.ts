@@ -1,0 +1,24 @@
+import {Args} from '@oclif/core'
+import {ApiCommand} from '../../src/cli/api-command.js'
+import type {EmailDetail} from '../../src/cli/mail-types.js'
+
+export default class EmailsGet extends ApiCommand {
+  static summary = 'Show one email: headers, addresses, text body and attachments.'
+  static examples = ['<%= config.bin %> emails get 6ba7b810-9dad-11d1-80b4-00c04fd430c8', '<%= config.bin %> emails get 6ba7b810-9dad-11d1-80b4-00c04fd430c8 --json | jq -r .html']
+  static args = {id: Args.string({description: 'Email id.', required: true})}
+
+  async run(): Promise<EmailDetail> {
+    const {args, flags} = await this.parse(EmailsGet)
+    const client = await this.client(flags)
+    const {data: e} = await client.get<{data: EmailDetail}>(`/api/v1/emails/${encodeURIComponent(args.id)}`)
+    this.say(`From:     ${e.from}`)
+    this.say(`To:       ${e.to}${e.cc.length ? `\nCc:       ${e.cc.join(', ')}` : ''}`)
+    this.say(`Subject:  ${e.subject}`)
+    this.say(`Received: ${e.receivedAt} (${e.size} bytes, email ${e.id})`)
+    if (e.parseError) this.say(`Parse:    ${e.parseError} (the raw message is kept: junkmail emails raw ${e.id})`)
+    for (const a of e.attachments) this.say(`Attached: [${a.index}] ${a.filename ?? '(no name)'} ${a.contentType} ${a.size} bytes`)
+    this.say('')
+    this.say(e.text ?? (e.html ? '(HTML only: see --json or the raw message)' : '(no text body)'))
+    return e
+  }
+}
