@@ -1,6 +1,7 @@
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {readStoreFiles} from '../src/store/store.js'
 import {startDevProcess} from './support/dev-process.js'
 import {api} from './support/emulator.js'
 import {startReceiver} from './support/receiver.js'
@@ -8,7 +9,10 @@ import {tempDir} from './support/temp-dir.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Reads db.json over and over while a test runs; records any moment it was not valid JSON. */
+/**
+ * Reads db.json and db.journal over and over while a test runs; records any moment db.json was not
+ * valid JSON or a journal line other than the last (being appended) was not.
+ */
 function watchStoreFile(file: string) {
   const problems: string[] = []
   let reads = 0
@@ -18,6 +22,8 @@ function watchStoreFile(file: string) {
       try {
         const text = await readFile(file, 'utf8')
         JSON.parse(text)
+        const journal = (await readFile(file.replace(/db\.json$/, 'db.journal'), 'utf8').catch(() => '')).split('\n')
+        journal.slice(0, -2).forEach((line) => line && JSON.parse(line))
         reads++
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(String(error))
@@ -48,17 +54,17 @@ describe('crash recovery', () => {
     const {body: triggered} = await client('POST', '/_emulator/v1/events', {body: {event: 'email.received'}})
     const deliveryId: string = triggered.data.deliveries[0].id
 
-    // Wait until attempt 2 is on disk, then kill -9 before attempt 3 (due 250 ms later).
+    // Wait until attempt 2 is on disk (db.json or its journal), then kill -9 before attempt 3 (due 250 ms later).
     for (;;) {
-      const db = JSON.parse(await readFile(dbFile, 'utf8'))
-      if (db.attempts.some((a: any) => a.deliveryId === deliveryId && a.number === 2)) break
+      const db = await readStoreFiles(dataDir)
+      if ([...db.attempts.values()].some((a) => a.deliveryId === deliveryId && a.number === 2)) break
       await sleep(2)
     }
     first.child.kill('SIGKILL')
     await first.exited
     expect(receiver.requests).toHaveLength(2)
-    const afterKill = JSON.parse(await readFile(dbFile, 'utf8'))
-    expect(afterKill.deliveries.find((d: any) => d.id === deliveryId)).toMatchObject({status: 'pending', attemptCount: 2})
+    const afterKill = await readStoreFiles(dataDir)
+    expect(afterKill.deliveries.get(deliveryId)).toMatchObject({status: 'pending', attemptCount: 2})
 
     // Restart on the same data dir: the stale runtime file of the dead process is taken over.
     const second = await startDevProcess(['--data-dir', dataDir, '--time-scale', '1200'])

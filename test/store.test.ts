@@ -19,20 +19,46 @@ const webhook = (id: string) => ({
 })
 
 describe('store', () => {
-  it('persists to <data dir>/db.json and reads it back after a reopen', async () => {
+  it('persists to <data dir>/db.json (with db.journal between snapshots) and reads it back after a reopen', async () => {
     const dataDir = await tempDir()
     const store = await Store.open({dataDir})
     store.addWebhook(webhook('w1'))
     store.addEvent({id: 'e1', type: 'email.received', createdAt: 1, body: '{"event":"email.received"}', source: 'trigger'})
     await store.commit()
     await store.close()
-    expect(await readdir(dataDir)).toEqual(['db.json'])
+    expect((await readdir(dataDir)).sort()).toEqual(['db.journal', 'db.json'])
+    // A clean close folds the journal into db.json.
+    expect(await readFile(join(dataDir, 'db.journal'), 'utf8')).toBe('')
     const text = await readFile(join(dataDir, 'db.json'), 'utf8')
     expect(JSON.parse(text).webhooks[0].id).toBe('w1')
 
     const reopened = await Store.open({dataDir})
     expect(reopened.getWebhook('w1')).toMatchObject({url: 'http://127.0.0.1:1/hook'})
     expect(reopened.getEvent('e1')?.body).toBe('{"event":"email.received"}')
+    await reopened.close()
+  })
+
+  it('changes reach the journal at commit, and a reopen without a clean close (a kill) replays them', async () => {
+    const dataDir = await tempDir()
+    const store = await Store.open({dataDir})
+    const w = store.addWebhook(webhook('w1'))
+    store.addWebhook(webhook('w2'))
+    await store.commit()
+    store.updateWebhook(w, {failureCount: 3})
+    store.deleteWebhook('w2')
+    await store.commit()
+    // No close(): as after kill -9. db.json is still the empty snapshot; the journal has the changes.
+    expect(JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8')).webhooks).toEqual([])
+    const journal = await readFile(join(dataDir, 'db.journal'), 'utf8')
+    expect(journal.trim().split('\n')).toHaveLength(2)
+    // A torn last line (a kill in the middle of an append) is ignored.
+    const {appendFile} = await import('node:fs/promises')
+    await appendFile(join(dataDir, 'db.journal'), '{"s":99,"ops":[{"c":"webhooks","r":{"id":"w3"')
+    const reopened = await Store.open({dataDir})
+    expect(reopened.listWebhooks().map((x) => [x.id, x.failureCount])).toEqual([['w1', 3]])
+    // Opening folds everything into db.json and empties the journal.
+    expect(JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8')).webhooks).toHaveLength(1)
+    expect(await readFile(join(dataDir, 'db.journal'), 'utf8')).toBe('')
     await reopened.close()
   })
 

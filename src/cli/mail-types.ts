@@ -18,7 +18,6 @@ export interface PresentedEmail {
   messageId: string | null
   receivedAt: string
   size: number
-  attachments: Array<{index: number; filename: string | null; contentType: string; size: number}>
   parseError: string | null
 }
 
@@ -29,6 +28,7 @@ export interface EmailDetail extends PresentedEmail {
   toHeader: string[]
   cc: string[]
   date: string | null
+  attachments: Array<{index: number; filename: string | null; contentType: string; size: number}>
   text: string | null
   html: string | null
 }

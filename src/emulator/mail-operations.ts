@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto'
-import {allAddresses, parseMail} from '../mail/parse-mail.js'
+import {allAddresses, parseMail, parseMailHeaders} from '../mail/parse-mail.js'
 import {RawMailStore} from '../mail/raw-mail-store.js'
 import type {AddressRecord, EmailRecord} from '../store/types.js'
 import {createAddress} from './address-operations.js'
@@ -56,7 +56,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
   const size = await ctx.mail.raw.write(ids[0], message.chunks)
   for (const id of ids.slice(1)) await ctx.mail.raw.share(ids[0], id)
   const raw = message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)
-  const {summary} = await parseMail(raw)
+  const summary = await parseMailHeaders(raw)
   const receivedAt = ctx.profile.isoTime(Date.now())
   const envelope = {
     mailFrom: message.mailFrom,
@@ -76,7 +76,6 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
       size,
       rawFile: RawMailStore.relativePath(ids[i]),
       envelope,
-      attachments: summary.attachments,
       parseError: summary.parseError,
     }),
   )
@@ -117,7 +116,6 @@ export function presentEmail(e: EmailRecord) {
     messageId: e.messageId,
     receivedAt: e.receivedAt,
     size: e.size,
-    attachments: e.attachments,
     parseError: e.parseError,
   }
 }
@@ -134,6 +132,7 @@ export async function emailDetail(ctx: EmulatorContext, id: string) {
     toHeader: parsed ? allAddresses(parsed.to) : [],
     cc: parsed ? allAddresses(parsed.cc) : [],
     date: parsed?.date?.toISOString() ?? null,
+    attachments: summary.attachments,
     text: parsed?.text ?? null,
     html: parsed && parsed.html !== false ? parsed.html : null,
     parseError: summary.parseError ?? email.parseError,

@@ -36,6 +36,25 @@ export async function parseMail(raw: Buffer, timeoutMs = PARSE_TIMEOUT_MS): Prom
   }
 }
 
+/** The header block of a raw message (up to and including the first empty line), at most `limit` bytes. */
+export function headerBlock(raw: Buffer, limit = 256 * 1024): Buffer {
+  const end = raw.indexOf('\r\n\r\n')
+  const endLf = raw.indexOf('\n\n')
+  const cut = end >= 0 && (endLf < 0 || end < endLf) ? end + 4 : endLf >= 0 ? endLf + 2 : raw.length
+  return raw.subarray(0, Math.min(cut, limit))
+}
+
+/**
+ * What `email.received` and the store need at ingest (sender, subject, Message-ID), read from the
+ * header block only: cheap, whatever the body holds. The body is parsed when someone asks for it.
+ */
+export async function parseMailHeaders(raw: Buffer, timeoutMs = PARSE_TIMEOUT_MS): Promise<MailSummary> {
+  const block = headerBlock(raw)
+  if (block.length === 0) return {messageId: null, from: null, subject: '', attachments: [], parseError: null}
+  const {summary} = await parseMail(Buffer.concat([block, Buffer.from('\r\n\r\n')]), timeoutMs)
+  return {...summary, attachments: []}
+}
+
 /** First address of an address header, or null. */
 export function firstAddress(header: AddressObject | AddressObject[] | undefined): string | null {
   const list = Array.isArray(header) ? header : header ? [header] : []

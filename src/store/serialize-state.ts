@@ -3,6 +3,8 @@ import type {DbData} from './types.js'
 /** The store's live form: each collection a Map by id, in insertion order. */
 export interface StoreState {
   version: 1
+  /** Last journal batch folded into this snapshot. */
+  journalSeq: number
   webhooks: Map<string, DbData['webhooks'][number]>
   events: Map<string, DbData['events'][number]>
   deliveries: Map<string, DbData['deliveries'][number]>
@@ -19,6 +21,7 @@ const collections = ['webhooks', 'addresses', 'emails', 'events', 'deliveries', 
 export function emptyState(): StoreState {
   return {
     version: 1,
+    journalSeq: 0,
     webhooks: new Map(),
     events: new Map(),
     deliveries: new Map(),
@@ -37,26 +40,34 @@ export function emptyState(): StoreState {
 export class StateSerializer {
   readonly #cache = new WeakMap<object, string>()
 
+  /** Length of the last full serialisation, in characters. */
+  lastLength = 0
+
+  /** A record's JSON, cached until {@link invalidate}. */
+  json(record: object): string {
+    let json = this.#cache.get(record)
+    if (json === undefined) {
+      json = JSON.stringify(record)
+      this.#cache.set(record, json)
+    }
+    return json
+  }
+
   /** Forgets a record's cached JSON; call after every mutation of it. */
   invalidate(record: object): void {
     this.#cache.delete(record)
   }
 
   stringify(state: StoreState): string {
-    const parts: string[] = [`{"version":${state.version},"pruned":${JSON.stringify(state.pruned)}`]
+    const parts: string[] = [`{"version":${state.version},"journalSeq":${state.journalSeq},"pruned":${JSON.stringify(state.pruned)}`]
     for (const name of collections) {
       const lines: string[] = []
-      for (const record of state[name].values()) {
-        let json = this.#cache.get(record)
-        if (json === undefined) {
-          json = JSON.stringify(record)
-          this.#cache.set(record, json)
-        }
-        lines.push(json)
-      }
+      for (const record of state[name].values()) lines.push(this.json(record))
       parts.push(`"${name}":[${lines.length > 0 ? '\n' + lines.join(',\n') + '\n' : ''}]`)
     }
-    return parts.join(',\n') + '}\n'
+    const text = parts.join(',\n') + '}\n'
+    this.lastLength = text.length
+    return text
   }
 }
 
@@ -76,5 +87,6 @@ export function parseState(text: string): StoreState {
     }
   }
   if (raw.pruned) state.pruned = {...state.pruned, ...raw.pruned}
+  if (typeof (raw as {journalSeq?: unknown}).journalSeq === 'number') state.journalSeq = (raw as {journalSeq: number}).journalSeq
   return state
 }

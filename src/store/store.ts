@@ -1,4 +1,4 @@
-import {mkdir} from 'node:fs/promises'
+import {type FileHandle, mkdir, open, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Low, Memory} from 'lowdb'
 import {DataFile} from 'lowdb/node'
@@ -21,6 +21,14 @@ export class StoreCorruptError extends Error {
   }
 }
 
+type Collection = 'webhooks' | 'addresses' | 'emails' | 'events' | 'deliveries' | 'attempts' | 'apiKeys'
+type JournalOp = {collection: Collection; record: object} | {collection: Collection; id: string}
+
+/** Changes made within this many ms share one journal append. */
+const JOURNAL_DELAY_MS = 2
+/** The journal is folded into `db.json` once it is larger than the snapshot, and at least this big. */
+const MIN_COMPACT_BYTES = 1024 * 1024
+
 /** Default history cap: events kept before the oldest finished ones are pruned. */
 export const DEFAULT_MAX_EVENTS = 50_000
 
@@ -37,11 +45,17 @@ export class Store {
   readonly #attemptsByDelivery = new Map<string, Attempt[]>()
   readonly #addressesByEmail = new Map<string, AddressRecord>()
   readonly #emailsByAddress = new Map<string, Map<string, EmailRecord>>()
-  #dirty = false
   #timer: NodeJS.Timeout | null = null
   #writing: Promise<void> | null = null
   #waiters: Array<{resolve: () => void; reject: (e: unknown) => void}> = []
-  #lastWriteMs = 0
+  /** Changes not yet in the journal, in order; `#queued` dedupes records changed twice. */
+  #ops: JournalOp[] = []
+  #queued = new Set<object>()
+  /** `db.journal`, open for appending; null in memory. */
+  #journal: {handle: FileHandle; bytes: number} | null = null
+  #seq = 0
+  #snapshotBytes = 0
+  #changesSincePrune = 0
   #closed = false
   /** The last write error, if the most recent write failed. */
   lastError: Error | null = null
@@ -52,7 +66,10 @@ export class Store {
     this.#maxEvents = maxEvents
   }
 
-  /** Opens (or creates) the store. Throws {@link StoreCorruptError} on an unreadable `db.json`. */
+  /**
+   * Opens (or creates) the store: reads `db.json`, replays `db.journal` over it, and folds the two
+   * into a fresh `db.json`. Throws {@link StoreCorruptError} on an unreadable `db.json`.
+   */
   static async open(options: StoreOptions): Promise<Store> {
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS
     const serializer = new StateSerializer()
@@ -68,7 +85,14 @@ export class Store {
     } catch (error) {
       throw new StoreCorruptError(file, error instanceof Error ? error.message : String(error))
     }
-    return Store.#index(db, serializer, maxEvents)
+    const journalFile = join(options.dataDir, 'db.journal')
+    const replayed = replayJournal(db.data, await readFile(journalFile, 'utf8').catch(() => ''))
+    const store = Store.#index(db, serializer, maxEvents)
+    store.#seq = Math.max(db.data.journalSeq, replayed)
+    store.#journal = {handle: await open(journalFile, 'a'), bytes: 0}
+    // Start from one whole snapshot and an empty journal (a torn last line from a kill is dropped here).
+    await store.#compact()
+    return store
   }
 
   static #index(db: Low<StoreState>, serializer: StateSerializer, maxEvents: number): Store {
@@ -93,7 +117,7 @@ export class Store {
   // ── webhooks ────────────────────────────────────────────────────────────
   addWebhook(webhook: Webhook): Webhook {
     this.#state.webhooks.set(webhook.id, webhook)
-    this.#changed()
+    this.#put('webhooks', webhook)
     return webhook
   }
 
@@ -106,19 +130,19 @@ export class Store {
   }
 
   updateWebhook(webhook: Webhook, changes: Partial<Webhook>): Webhook {
-    return this.#update(webhook, changes)
+    return this.#update('webhooks', webhook, changes)
   }
 
   deleteWebhook(id: string): boolean {
     const deleted = this.#state.webhooks.delete(id)
-    if (deleted) this.#changed()
+    if (deleted) this.#remove('webhooks', id)
     return deleted
   }
 
   // ── events ──────────────────────────────────────────────────────────────
   addEvent(event: EventRecord): EventRecord {
     this.#state.events.set(event.id, event)
-    this.#changed()
+    this.#put('events', event)
     return event
   }
 
@@ -135,7 +159,7 @@ export class Store {
   addDelivery(delivery: Delivery): Delivery {
     this.#state.deliveries.set(delivery.id, delivery)
     this.#push(this.#deliveriesByEvent, delivery.eventId, delivery)
-    this.#changed()
+    this.#put('deliveries', delivery)
     return delivery
   }
 
@@ -144,7 +168,7 @@ export class Store {
   }
 
   updateDelivery(delivery: Delivery, changes: Partial<Delivery>): Delivery {
-    return this.#update(delivery, changes)
+    return this.#update('deliveries', delivery, changes)
   }
 
   deliveriesForEvent(eventId: string): Delivery[] {
@@ -170,7 +194,7 @@ export class Store {
   addAttempt(attempt: Attempt): Attempt {
     this.#state.attempts.set(attempt.id, attempt)
     this.#push(this.#attemptsByDelivery, attempt.deliveryId, attempt)
-    this.#changed()
+    this.#put('attempts', attempt)
     return attempt
   }
 
@@ -198,7 +222,7 @@ export class Store {
   addAddress(address: AddressRecord): AddressRecord {
     this.#state.addresses.set(address.id, address)
     this.#addressesByEmail.set(address.email, address)
-    this.#changed()
+    this.#put('addresses', address)
     return address
   }
 
@@ -212,7 +236,7 @@ export class Store {
   }
 
   updateAddress(address: AddressRecord, changes: Partial<AddressRecord>): AddressRecord {
-    return this.#update(address, changes)
+    return this.#update('addresses', address, changes)
   }
 
   /** Removes an address and all its emails; returns the emails removed. */
@@ -220,11 +244,14 @@ export class Store {
     const address = this.#state.addresses.get(id)
     if (!address) return []
     const emails = [...(this.#emailsByAddress.get(id)?.values() ?? [])]
-    for (const e of emails) this.#state.emails.delete(e.id)
+    for (const e of emails) {
+      this.#state.emails.delete(e.id)
+      this.#remove('emails', e.id)
+    }
     this.#emailsByAddress.delete(id)
     this.#state.addresses.delete(id)
+    this.#remove('addresses', id)
     if (this.#addressesByEmail.get(address.email) === address) this.#addressesByEmail.delete(address.email)
-    this.#changed()
     return emails
   }
 
@@ -242,7 +269,7 @@ export class Store {
   addEmail(email: EmailRecord): EmailRecord {
     this.#state.emails.set(email.id, email)
     this.#indexEmail(email)
-    this.#changed()
+    this.#put('emails', email)
     return email
   }
 
@@ -257,7 +284,7 @@ export class Store {
   }
 
   updateEmail(email: EmailRecord, changes: Partial<EmailRecord>): EmailRecord {
-    return this.#update(email, changes)
+    return this.#update('emails', email, changes)
   }
 
   deleteEmail(id: string): EmailRecord | undefined {
@@ -265,7 +292,7 @@ export class Store {
     if (!email) return undefined
     this.#state.emails.delete(id)
     this.#emailsByAddress.get(email.addressId)?.delete(id)
-    this.#changed()
+    this.#remove('emails', id)
     return email
   }
 
@@ -278,7 +305,7 @@ export class Store {
   // ── API keys ────────────────────────────────────────────────────────────
   addApiKey(key: ApiKey): ApiKey {
     this.#state.apiKeys.set(key.key, key)
-    this.#changed()
+    this.#put('apiKeys', key)
     return key
   }
 
@@ -306,65 +333,125 @@ export class Store {
   // ── persistence ─────────────────────────────────────────────────────────
   /** Resolves once every change made before this call is on disk (or at once, in memory). */
   commit(): Promise<void> {
-    if (this.#closed) return Promise.resolve()
+    if (this.#journal === null && this.#state.events.size > this.#maxEvents) this.#prune()
+    if (this.#closed || this.#journal === null) return Promise.resolve()
     return new Promise((resolve, reject) => {
       this.#waiters.push({resolve, reject})
-      this.#dirty = true
       this.#schedule()
     })
   }
 
-  /** Writes what is pending and stops writing. */
+  /** Writes what is pending, folds the journal into `db.json`, and stops writing. */
   async close(): Promise<void> {
+    if (this.#closed) return
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
-    if (this.#writing) await this.#writing.catch(() => {})
-    if (this.#dirty) await this.#flush()
+    await this.#drain()
+    if (this.#journal) {
+      await this.#appendJournal().catch(() => {})
+      await this.#compact().catch(() => {})
+      await this.#journal.handle.close().catch(() => {})
+    }
     this.#closed = true
   }
 
-  #update<T extends object>(record: T, changes: Partial<T>): T {
+  #update<T extends object>(collection: Collection, record: T, changes: Partial<T>): T {
     Object.assign(record, changes)
     this.#serializer.invalidate(record)
-    this.#changed()
+    this.#put(collection, record)
     return record
   }
 
-  #changed(): void {
-    this.#dirty = true
+  #put(collection: Collection, record: object): void {
+    if (this.#journal === null) return this.#inMemoryChange()
+    if (!this.#queued.has(record)) {
+      this.#queued.add(record)
+      this.#ops.push({collection, record})
+    }
     this.#schedule()
+  }
+
+  #remove(collection: Collection, id: string): void {
+    if (this.#journal === null) return this.#inMemoryChange()
+    this.#ops.push({collection, id})
+    this.#schedule()
+  }
+
+  /** In memory nothing is written; the history cap is applied every so often. */
+  #inMemoryChange(): void {
+    if (++this.#changesSincePrune >= 1000) {
+      this.#changesSincePrune = 0
+      this.#prune()
+    }
   }
 
   #schedule(): void {
     if (this.#timer || this.#writing || this.#closed) return
-    // Coalesce: wait at least three times what the last write cost, so writing stays under a quarter of the time.
-    const delay = Math.min(1000, Math.floor(this.#lastWriteMs * 3))
+    // Group commit: changes made within a couple of milliseconds share one append.
     this.#timer = setTimeout(() => {
       this.#timer = null
       void this.#flush()
-    }, delay)
+    }, JOURNAL_DELAY_MS)
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#writing) await this.#writing.catch(() => {})
   }
 
   async #flush(): Promise<void> {
-    this.#prune()
-    const waiters = this.#waiters
-    this.#waiters = []
-    this.#dirty = false
-    const started = performance.now()
-    this.#writing = this.#db.write()
-    try {
-      await this.#writing
-      this.lastError = null
-      for (const w of waiters) w.resolve()
-    } catch (error) {
-      this.lastError = error as Error
-      this.#dirty = true
-      for (const w of waiters) w.reject(error)
-    } finally {
-      this.#lastWriteMs = performance.now() - started
-      this.#writing = null
+    const run = (async () => {
+      const waiters = this.#waiters
+      this.#waiters = []
+      try {
+        await this.#appendJournal()
+        if (this.#journal && this.#journal.bytes > Math.max(MIN_COMPACT_BYTES, this.#snapshotBytes)) await this.#compact()
+        this.lastError = null
+        for (const w of waiters) w.resolve()
+      } catch (error) {
+        this.lastError = error as Error
+        for (const w of waiters) w.reject(error)
+      }
+    })()
+    this.#writing = run
+    await run
+    this.#writing = null
+    if (this.#ops.length > 0 || this.#waiters.length > 0) this.#schedule()
+  }
+
+  /** Appends the queued changes to `db.journal` as one line. */
+  async #appendJournal(): Promise<void> {
+    const journal = this.#journal
+    if (!journal || this.#ops.length === 0) return
+    const ops = this.#ops
+    this.#ops = []
+    this.#queued = new Set()
+    const parts: string[] = []
+    for (const op of ops) {
+      parts.push('record' in op ? `{"c":"${op.collection}","r":${this.#serializer.json(op.record)}}` : `{"c":"${op.collection}","d":${JSON.stringify(op.id)}}`)
     }
-    if (this.#dirty) this.#schedule()
+    const line = `{"s":${++this.#seq},"ops":[${parts.join(',')}]}\n`
+    await journal.handle.write(line)
+    journal.bytes += Buffer.byteLength(line)
+  }
+
+  /**
+   * Folds everything into a new `db.json` (lowdb: temp file + rename, so the file is always whole)
+   * and empties the journal. Runs when the journal has grown as large as the snapshot, so each
+   * change is rewritten a bounded number of times whatever the history size: the cost per event
+   * stays flat.
+   */
+  async #compact(): Promise<void> {
+    const journal = this.#journal
+    if (!journal) return
+    this.#prune()
+    this.#state.journalSeq = this.#seq
+    // The snapshot (serialised synchronously by write()) holds every queued change: drop the queue.
+    this.#ops = []
+    this.#queued = new Set()
+    await this.#db.write()
+    this.#snapshotBytes = this.#serializer.lastLength
+    await journal.handle.truncate(0)
+    journal.bytes = 0
   }
 
   /** Keeps at most `maxEvents` events: drops the oldest whose deliveries are all finished. */
@@ -385,6 +472,7 @@ export class Store {
       }
       this.#deliveriesByEvent.delete(event.id)
       events.delete(event.id)
+      this.#serializer.invalidate(this.#state.pruned)
       this.#state.pruned.events++
       excess--
     }
@@ -397,4 +485,37 @@ export class Store {
     for (let i = values.length - 1; i >= 0 && out.length < max; i--) if (keep(values[i])) out.push(values[i])
     return out
   }
+}
+
+/**
+ * Applies the journal's complete lines that are newer than the snapshot; a torn last line (a kill
+ * in the middle of an append) is ignored. Returns the last sequence number applied.
+ */
+export function replayJournal(state: StoreState, text: string): number {
+  let last = state.journalSeq
+  for (const line of text.split('\n')) {
+    if (!line) continue
+    let batch: {s: number; ops: Array<{c: Collection; r?: Record<string, unknown>; d?: string}>}
+    try {
+      batch = JSON.parse(line)
+    } catch {
+      continue
+    }
+    if (!(batch.s > state.journalSeq)) continue
+    for (const op of batch.ops) {
+      const map = state[op.c] as Map<string, unknown> | undefined
+      if (!map) continue
+      if (op.r) map.set(String(op.c === 'apiKeys' ? op.r.key : op.r.id), op.r)
+      else if (op.d !== undefined) map.delete(op.d)
+    }
+    last = Math.max(last, batch.s)
+  }
+  return last
+}
+
+/** The store's content as a restart would see it (`db.json` plus the journal), for tools and tests. */
+export async function readStoreFiles(dataDir: string): Promise<StoreState> {
+  const state = parseState(await readFile(join(dataDir, 'db.json'), 'utf8'))
+  replayJournal(state, await readFile(join(dataDir, 'db.journal'), 'utf8').catch(() => ''))
+  return state
 }

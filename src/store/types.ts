@@ -132,7 +132,6 @@ export interface EmailRecord {
   /** Raw message file, relative to the data dir: `mail/<id>.eml` (hard links when one message went to several addresses). */
   rawFile: string
   envelope: {mailFrom: string; rcptTo: string[]; authUser: string | null; remoteAddress: string | null}
-  attachments: AttachmentInfo[]
   /** Why parsing failed or was cut short, if it did; the raw message is kept either way. */
   parseError: string | null
 }
