@@ -79,6 +79,9 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
       parseError: summary.parseError,
     }),
   )
+  // The message is accepted (250) only once its records are in the journal: a kill after the
+  // reply loses nothing.
+  await ctx.store.commit()
   if (message.emit === false) return emails
   for (const email of emails) {
     emitEvent(ctx, {

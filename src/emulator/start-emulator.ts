@@ -108,6 +108,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const dispatcher = new Dispatcher({store, profile, timeScale, attemptTimeoutMs, events})
     cleanups.unshift(() => dispatcher.stop())
     const raw = await RawMailStore.open(dataDir)
+    // A message written but never acknowledged (killed before its records reached the journal) is removed.
+    for (const id of await raw.list()) if (!store.getEmail(id)) await raw.delete(id)
     let context: EmulatorContext
     const expiry = new ExpiryClock((id) => onAddressDue(context, id))
     cleanups.unshift(async () => expiry.stop())

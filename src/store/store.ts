@@ -24,8 +24,6 @@ export class StoreCorruptError extends Error {
 type Collection = 'webhooks' | 'addresses' | 'emails' | 'events' | 'deliveries' | 'attempts' | 'apiKeys'
 type JournalOp = {collection: Collection; record: object} | {collection: Collection; id: string}
 
-/** Changes made within this many ms share one journal append. */
-const JOURNAL_DELAY_MS = 2
 /** The journal is folded into `db.json` once it is larger than the snapshot, and at least this big. */
 const MIN_COMPACT_BYTES = 1024 * 1024
 
@@ -45,7 +43,7 @@ export class Store {
   readonly #attemptsByDelivery = new Map<string, Attempt[]>()
   readonly #addressesByEmail = new Map<string, AddressRecord>()
   readonly #emailsByAddress = new Map<string, Map<string, EmailRecord>>()
-  #timer: NodeJS.Timeout | null = null
+  #timer: NodeJS.Immediate | null = null
   #writing: Promise<void> | null = null
   #waiters: Array<{resolve: () => void; reject: (e: unknown) => void}> = []
   /** Changes not yet in the journal, in order; `#queued` dedupes records changed twice. */
@@ -344,7 +342,7 @@ export class Store {
   /** Writes what is pending, folds the journal into `db.json`, and stops writing. */
   async close(): Promise<void> {
     if (this.#closed) return
-    if (this.#timer) clearTimeout(this.#timer)
+    if (this.#timer) clearImmediate(this.#timer)
     this.#timer = null
     await this.#drain()
     if (this.#journal) {
@@ -387,11 +385,12 @@ export class Store {
 
   #schedule(): void {
     if (this.#timer || this.#writing || this.#closed) return
-    // Group commit: changes made within a couple of milliseconds share one append.
-    this.#timer = setTimeout(() => {
+    // Group commit: the changes of this turn of the event loop (and those made while the previous
+    // append was in flight) share one append.
+    this.#timer = setImmediate(() => {
       this.#timer = null
       void this.#flush()
-    }, JOURNAL_DELAY_MS)
+    })
   }
 
   async #drain(): Promise<void> {
