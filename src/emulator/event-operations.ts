@@ -47,7 +47,7 @@ function coerce(text: string, type: string, field: string): unknown {
 /** Webhooks that receive an event: enabled and subscribed, or just the one asked for. */
 export function recipients(ctx: EmulatorContext, type: string, webhookId?: string): Webhook[] {
   if (webhookId === undefined) return ctx.store.listWebhooks().filter((w) => w.enabled && w.events.includes(type))
-  const webhook = requireWebhook(ctx, webhookId)
+  const webhook = requireWebhook(ctx, webhookId, 'webhookId')
   if (!webhook.events.includes(type)) {
     throw new OperationError(409, 'not_subscribed', `webhook ${webhookId} is not subscribed to ${type} (it receives: ${webhook.events.join(', ')})`, 'webhookId')
   }

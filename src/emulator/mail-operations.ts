@@ -51,8 +51,10 @@ export async function checkRecipient(ctx: EmulatorContext, email: string): Promi
  * and the records added (the events are dispatched in the background).
  */
 export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessage): Promise<EmailRecord[]> {
-  if (message.recipients.length === 0) return []
-  const ids = message.recipients.map(() => randomUUID())
+  // An address deleted or expired between RCPT TO and the end of DATA gets nothing.
+  const recipients = message.recipients.filter((a) => ctx.store.getAddress(a.id)?.status === 'active')
+  if (recipients.length === 0) return []
+  const ids = recipients.map(() => randomUUID())
   const size = await ctx.mail.raw.write(ids[0], message.chunks)
   for (const id of ids.slice(1)) await ctx.mail.raw.share(ids[0], id)
   const raw = message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)
@@ -64,7 +66,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
     authUser: message.authUser,
     remoteAddress: message.remoteAddress,
   }
-  const emails = message.recipients.map((address, i) =>
+  const emails = recipients.map((address, i) =>
     ctx.store.addEmail({
       id: ids[i],
       addressId: address.id,
@@ -123,6 +125,13 @@ export function presentEmail(e: EmailRecord) {
   }
 }
 
+/** A raw header line as name and value; a line with no colon is all name (as received), with an empty value. */
+function headerLine(line: string): {name: string; value: string} {
+  const colon = line.indexOf(':')
+  if (colon < 0) return {name: line, value: ''}
+  return {name: line.slice(0, colon), value: line.slice(colon + 1).replace(/^\s/, '')}
+}
+
 /** An email in full: metadata plus headers, addresses, text, html and attachment list, parsed from the raw file. */
 export async function emailDetail(ctx: EmulatorContext, id: string) {
   const email = requireEmail(ctx, id)
@@ -131,7 +140,7 @@ export async function emailDetail(ctx: EmulatorContext, id: string) {
   return {
     ...presentEmail(email),
     envelope: email.envelope,
-    headers: parsed ? parsed.headerLines.map((h) => ({name: h.line.slice(0, h.line.indexOf(':')), value: h.line.slice(h.line.indexOf(':') + 1).replace(/^\s/, '')})) : [],
+    headers: parsed ? parsed.headerLines.map((h) => headerLine(h.line)) : [],
     toHeader: parsed ? allAddresses(parsed.to) : [],
     cc: parsed ? allAddresses(parsed.cc) : [],
     date: parsed?.date?.toISOString() ?? null,

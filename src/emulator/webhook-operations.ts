@@ -57,8 +57,8 @@ export async function enableWebhook(ctx: EmulatorContext, id: string): Promise<P
 }
 
 /** The webhook with this id, or a 404. */
-export function requireWebhook(ctx: EmulatorContext, id: string): Webhook {
+export function requireWebhook(ctx: EmulatorContext, id: string, field = 'id'): Webhook {
   const webhook = ctx.store.getWebhook(id)
-  if (!webhook) throw new OperationError(404, 'not_found', `no webhook with id ${id}`, 'id')
+  if (!webhook) throw new OperationError(404, 'not_found', `no webhook with id ${id}`, field)
   return webhook
 }

@@ -10,7 +10,7 @@ export interface MethodSpec {
   readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown
 }
 
-const ALL: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+const ALL: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 /** Registers the methods of one path, each behind its auth check, and answers 405 (with `Allow`) to the others. */
 export function defineResource(

@@ -19,14 +19,21 @@ export function createWebhookSchema(profile: ProviderProfile) {
   const known = profile.catalog.map((e) => e.type)
   return z.object(
     {
-      url: requiredString('a string').refine(isHttpUrl, 'must be an absolute http(s) URL, e.g. https://example.com/webhooks'),
+      url: requiredString('a string')
+        .refine((u) => u.trim() === u, 'must not start or end with whitespace')
+        .refine(isHttpUrl, 'must be an absolute http(s) URL, e.g. https://example.com/webhooks'),
       events: z
         .array(requiredString('an event name (string)').refine((e) => known.includes(e), {
           error: (issue) => `unknown event "${String(issue.input)}"; known events: ${known.join(', ')}`,
         }), {error: (issue) => (issue.input === undefined ? 'is required' : 'must be a list of event names')})
-        .min(1, 'must list at least one event')
-        .max(10, 'must list at most 10 events')
-        .refine((list) => new Set(list).size === list.length, 'must not contain duplicates'),
+        // One refinement rather than .min/.max: zod runs length checks even on a
+        // non-array input (a string has a length), which would add noise to the
+        // "must be a list" error.
+        .superRefine((list, ctx) => {
+          if (list.length < 1) ctx.addIssue({code: 'custom', message: 'must list at least one event'})
+          else if (list.length > 10) ctx.addIssue({code: 'custom', message: 'must list at most 10 events'})
+          else if (new Set(list).size !== list.length) ctx.addIssue({code: 'custom', message: 'must not contain duplicates'})
+        }),
       secret: requiredString('a string').min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
     },
     {error: 'body must be a JSON object'},
@@ -60,7 +67,7 @@ export const apiKeySchema = z.object(
 
 /** Query of list routes. */
 export const listQuerySchema = z.object({
-  limit: z.coerce.number({error: 'must be a number'}).int('must be a whole number').min(1, 'must be at least 1').max(100_000).optional(),
+  limit: z.coerce.number({error: 'must be a number'}).int('must be a whole number').min(1, 'must be at least 1').max(100_000, 'must be at most 100000').optional(),
   type: z.string().optional(),
   webhookId: z.string().optional(),
   eventId: z.string().optional(),

@@ -109,7 +109,10 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
           remoteAddress: session.remoteAddress ?? null,
           source: 'smtp',
         }).then(
-          (emails) => callback(null, `2.0.0 Ok: queued as ${emails.map((e) => e.id).join(',')}`),
+          (emails) =>
+            emails.length === 0
+              ? callback(smtpError(550, '5.1.1 every recipient address was deleted or expired during the transaction; nothing stored'))
+              : callback(null, `2.0.0 Ok: queued as ${emails.map((e) => e.id).join(',')}`),
           (error) => callback(smtpError(451, `4.3.0 could not store the message: ${(error as Error).message}`)),
         )
       })
