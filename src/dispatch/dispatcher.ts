@@ -1,4 +1,5 @@
 import {randomUUID} from 'node:crypto'
+import {setMaxListeners} from 'node:events'
 import {Agent} from 'undici'
 import type {TimeScale} from '../clock/time-scale.js'
 import {type EmulatorEvents, publicWebhook} from '../emulator/emulator-events.js'
@@ -41,6 +42,8 @@ export class Dispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#o = options
+    // Every attempt in flight listens for the stop signal.
+    setMaxListeners(0, this.#stop.signal)
     this.#agent = new Agent({
       connections: 64,
       keepAliveTimeout: 4000,
@@ -210,7 +213,8 @@ export class Dispatcher {
       reason: exhausted ? `all ${number} attempts failed` : null,
     })
     const current = store.getWebhook(webhook.id) === webhook
-    if (current) store.updateWebhook(webhook, {failureCount: ok ? 0 : webhook.failureCount + 1})
+    const failureCount = ok ? 0 : webhook.failureCount + 1
+    if (current && failureCount !== webhook.failureCount) store.updateWebhook(webhook, {failureCount})
     this.#o.events.emit('attempt.finished', {attempt, delivery})
     this.#settle(deliveryId, attempt)
     if (current && exhausted && profile.disableWhenExhausted && webhook.enabled) this.#disable(webhook, delivery)

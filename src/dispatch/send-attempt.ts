@@ -25,23 +25,38 @@ export async function sendAttempt(options: {
   stopSignal?: AbortSignal
 }): Promise<SendResult> {
   const started = performance.now()
-  const timeout = AbortSignal.timeout(options.timeoutMs)
-  const signal = options.stopSignal ? AbortSignal.any([timeout, options.stopSignal]) : timeout
+  // One controller and one timer per attempt (cheaper than AbortSignal.timeout + AbortSignal.any).
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort(new DOMException(`no complete response within ${options.timeoutMs} ms`, 'TimeoutError'))
+  }, options.timeoutMs)
+  const stop = options.stopSignal
+  const onStop = () => controller.abort(stop?.reason)
+  if (stop) {
+    if (stop.aborted) onStop()
+    else stop.addEventListener('abort', onStop, {once: true})
+  }
   try {
     const res = await request(options.url, {
       method: 'POST',
       headers: options.headers,
       body: options.body,
-      signal,
+      signal: controller.signal,
       dispatcher: options.dispatcher,
     })
     // Read to the end so the connection can be reused; keep only the first RESPONSE_BODY_LIMIT bytes.
     const kept: Buffer[] = []
     let size = 0
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (size < RESPONSE_BODY_LIMIT) kept.push(chunk)
-      size += chunk.length
-    }
+    await new Promise<void>((resolve, reject) => {
+      res.body.on('data', (chunk: Buffer) => {
+        if (size < RESPONSE_BODY_LIMIT) kept.push(chunk)
+        size += chunk.length
+      })
+      res.body.once('end', resolve)
+      res.body.once('error', reject)
+    })
     const response: AttemptResponse = {
       status: res.statusCode,
       headers: res.headers as Record<string, string | string[]>,
@@ -58,10 +73,13 @@ export async function sendAttempt(options: {
   } catch (error) {
     const durationMs = performance.now() - started
     if (options.stopSignal?.aborted) return {response: null, errorClass: 'aborted', errorMessage: 'emulator stopped', durationMs}
-    if (timeout.aborted) {
+    if (timedOut) {
       return {response: null, errorClass: 'timeout', errorMessage: `no complete response within ${options.timeoutMs} ms`, durationMs}
     }
     return {response: null, ...classifyError(error), durationMs}
+  } finally {
+    clearTimeout(timer)
+    stop?.removeEventListener('abort', onStop)
   }
 }
 

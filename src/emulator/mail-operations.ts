@@ -18,6 +18,8 @@ export interface IncomingMessage {
   readonly source: string
   /** Fire `email.received` for each stored email. @default true */
   readonly emit?: boolean
+  /** Header summary when already known (a message composed by a trigger): skips the parse. */
+  readonly summary?: {messageId: string | null; from: string | null; subject: string; parseError: string | null}
 }
 
 /** Result of checking an SMTP recipient: the address to deliver to, or an SMTP refusal. */
@@ -57,8 +59,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
   const ids = recipients.map(() => randomUUID())
   const size = await ctx.mail.raw.write(ids[0], message.chunks)
   for (const id of ids.slice(1)) await ctx.mail.raw.share(ids[0], id)
-  const raw = message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)
-  const summary = await parseMailHeaders(raw)
+  const summary = message.summary ?? (await parseMailHeaders(message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)))
   const receivedAt = ctx.profile.isoTime(Date.now())
   const envelope = {
     mailFrom: message.mailFrom,

@@ -30,10 +30,12 @@ async function receive(ctx: EmulatorContext, set: Record<string, unknown>) {
   const address = await addressFor(ctx, set)
   const from = typeof set.from === 'string' ? set.from : sampleSender()
   const subject = typeof set.subject === 'string' ? set.subject : sampleSubject()
-  const raw = composeMessage({from, to: address.email, subject, text: `Sent by junkmail trigger to ${address.email}.`})
-  const [email] = await ingestMessage(ctx, {chunks: [raw], mailFrom: from, recipients: [address], authUser: null, remoteAddress: null, source, emit: false})
-  // The header may have been unreadable as an address (a --set from=...): keep what was asked for.
-  if (email.from !== from) ctx.store.updateEmail(email, {from})
+  const {raw, messageId} = composeMessage({from, to: address.email, subject, text: `Sent by junkmail trigger to ${address.email}.`})
+  // The message was composed here, so its summary is known: no parse. `from` is kept as asked
+  // (a --set from=... may not be a bare address).
+  const summary = {messageId, from, subject, parseError: null}
+  const [email] = await ingestMessage(ctx, {chunks: [raw], mailFrom: from, recipients: [address], authUser: null, remoteAddress: null, source, emit: false, summary})
+  if (!email) throw new OperationError(409, 'address_gone', `address ${address.id} was deleted or expired while the mail was stored`, 'set.addressId')
   return email
 }
 

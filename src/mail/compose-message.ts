@@ -1,5 +1,5 @@
 /** A small, valid RFC 5322 message with a text body (for triggered `email.received`). */
-export function composeMessage(input: {from: string; to: string; subject: string; text: string; date?: Date}): Buffer {
+export function composeMessage(input: {from: string; to: string; subject: string; text: string; date?: Date}): {raw: Buffer; messageId: string} {
   const date = (input.date ?? new Date()).toUTCString().replace('GMT', '+0000')
   const id = `<${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}@junkmail.local>`
   const headers = [
@@ -13,7 +13,7 @@ export function composeMessage(input: {from: string; to: string; subject: string
     'Content-Transfer-Encoding: base64',
   ]
   const body = Buffer.from(input.text, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n')
-  return Buffer.from(headers.join('\r\n') + '\r\n\r\n' + body + '\r\n')
+  return {raw: Buffer.from(headers.join('\r\n') + '\r\n\r\n' + body + '\r\n'), messageId: id}
 }
 
 /** RFC 2047 encoded-word for non-ASCII or control characters; plain text otherwise. */

@@ -1,6 +1,5 @@
-import {randomUUID} from 'node:crypto'
-import {renameSync, writeFileSync} from 'node:fs'
-import {link, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {writeFileSync} from 'node:fs'
+import {link, mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {Readable} from 'node:stream'
 
@@ -16,7 +15,7 @@ export class RawMailStore {
     this.#dir = dir
   }
 
-  /** Opens the mail folder of a data dir (null: in memory), removing temp files a crash left behind. */
+  /** Opens the mail folder of a data dir (null: in memory), removing temp files an older version left behind. */
   static async open(dataDir: string | null): Promise<RawMailStore> {
     if (dataDir === null) return new RawMailStore(null)
     const dir = join(dataDir, 'mail')
@@ -31,8 +30,10 @@ export class RawMailStore {
   }
 
   /**
-   * Writes a message under a temp name and renames it into place only once complete: a client that
-   * disconnects mid-DATA, or a crash, leaves no half-written `.eml`. Returns the byte count.
+   * Writes a whole message (it is only called once DATA is complete, so a client that disconnects
+   * mid-DATA writes nothing). The file is written in place, without a temp name and a rename: no
+   * store record names it until this resolves, and at start every `.eml` that no record names is
+   * removed, so a crash mid-write leaves nothing half-written behind either. Returns the byte count.
    */
   async write(id: string, chunks: Buffer[]): Promise<number> {
     const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
@@ -40,14 +41,11 @@ export class RawMailStore {
       this.#memory.set(id, data)
       return data.length
     }
-    const temp = join(this.#dir, `${id}.${randomUUID().slice(0, 8)}.part`)
     if (data.length <= SYNC_WRITE_LIMIT) {
       // A small file to the page cache costs a few µs: cheaper done at once than through the thread pool.
-      writeFileSync(temp, data)
-      renameSync(temp, this.#path(id))
+      writeFileSync(this.#path(id), data)
     } else {
-      await writeFile(temp, data)
-      await rename(temp, this.#path(id))
+      await writeFile(this.#path(id), data)
     }
     return data.length
   }

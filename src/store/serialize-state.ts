@@ -1,3 +1,6 @@
+import {open, readFile, rename} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+import type {Adapter} from 'lowdb'
 import type {DbData} from './types.js'
 
 /** The store's live form: each collection a Map by id, in insertion order. */
@@ -34,42 +37,66 @@ export function emptyState(): StoreState {
 }
 
 /**
- * Serialises the state, one record a line, reusing each unchanged record's JSON from the last write:
- * a flush costs a join over cached strings, not a full `JSON.stringify` of the history.
+ * lowdb adapter for `db.json`, one record a line. `write()` streams the state to a temp file in
+ * slices of about a megabyte, letting the event loop run between slices (a large store never blocks
+ * the emulator), then renames it into place: the file on disk is always a whole snapshot. Records
+ * changed while a write is under way may be saved in either state; the journal written meanwhile
+ * holds their later changes and is replayed over the snapshot.
  */
-export class StateSerializer {
-  readonly #cache = new WeakMap<object, string>()
+export class SnapshotFile implements Adapter<StoreState> {
+  readonly #file: string
+  /** Size of the last snapshot written, in bytes. */
+  lastBytes = 0
 
-  /** Length of the last full serialisation, in characters. */
-  lastLength = 0
-
-  /** A record's JSON, cached until {@link invalidate}. */
-  json(record: object): string {
-    let json = this.#cache.get(record)
-    if (json === undefined) {
-      json = JSON.stringify(record)
-      this.#cache.set(record, json)
-    }
-    return json
+  constructor(file: string) {
+    this.#file = file
   }
 
-  /** Forgets a record's cached JSON; call after every mutation of it. */
-  invalidate(record: object): void {
-    this.#cache.delete(record)
+  async read(): Promise<StoreState | null> {
+    let text: string
+    try {
+      text = await readFile(this.#file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+    this.lastBytes = Buffer.byteLength(text)
+    return parseState(text)
   }
 
-  stringify(state: StoreState): string {
-    const parts: string[] = [`{"version":${state.version},"journalSeq":${state.journalSeq},"pruned":${JSON.stringify(state.pruned)}`]
-    for (const name of collections) {
-      const lines: string[] = []
-      for (const record of state[name].values()) lines.push(this.json(record))
-      parts.push(`"${name}":[${lines.length > 0 ? '\n' + lines.join(',\n') + '\n' : ''}]`)
+  async write(state: StoreState): Promise<void> {
+    const temp = join(dirname(this.#file), `.${basename(this.#file)}.tmp`)
+    const handle = await open(temp, 'w')
+    let bytes = 0
+    try {
+      let slice = `{"version":${state.version},"journalSeq":${state.journalSeq},"pruned":${JSON.stringify(state.pruned)}`
+      const flush = async () => {
+        await handle.write(slice)
+        bytes += Buffer.byteLength(slice)
+        slice = ''
+      }
+      for (const name of collections) {
+        slice += `,\n"${name}":[`
+        let first = true
+        for (const record of state[name].values()) {
+          slice += (first ? '\n' : ',\n') + JSON.stringify(record)
+          first = false
+          if (slice.length >= SLICE_CHARS) await flush()
+        }
+        slice += first ? ']' : '\n]'
+      }
+      slice += '}\n'
+      await flush()
+    } finally {
+      await handle.close()
     }
-    const text = parts.join(',\n') + '}\n'
-    this.lastLength = text.length
-    return text
+    await rename(temp, this.#file)
+    this.lastBytes = bytes
   }
 }
+
+/** Characters of a snapshot written at once. */
+const SLICE_CHARS = 1024 * 1024
 
 /** Parses `db.json` into live state. Throws on anything that is not a junkmail store. */
 export function parseState(text: string): StoreState {

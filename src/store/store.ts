@@ -1,8 +1,7 @@
-import {type FileHandle, mkdir, open, readFile} from 'node:fs/promises'
+import {type FileHandle, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Low, Memory} from 'lowdb'
-import {DataFile} from 'lowdb/node'
-import {emptyState, parseState, StateSerializer, type StoreState} from './serialize-state.js'
+import {emptyState, parseState, SnapshotFile, type StoreState} from './serialize-state.js'
 import type {AddressRecord, ApiKey, Attempt, Delivery, EmailRecord, EventRecord, PrunedCounts, Webhook} from './types.js'
 
 /** Options of {@link Store.open}. */
@@ -11,6 +10,8 @@ export interface StoreOptions {
   readonly dataDir: string | null
   /** Most events kept; older finished events are pruned with their deliveries and attempts. @default 50000 */
   readonly maxEvents?: number
+  /** Smallest journal folded into `db.json` (tests set it low to compact often). @default 4 MiB */
+  readonly compactMinBytes?: number
 }
 
 /** `db.json` exists but cannot be read as a junkmail store. It is left untouched. */
@@ -24,8 +25,14 @@ export class StoreCorruptError extends Error {
 type Collection = 'webhooks' | 'addresses' | 'emails' | 'events' | 'deliveries' | 'attempts' | 'apiKeys'
 type JournalOp = {collection: Collection; record: object} | {collection: Collection; id: string}
 
-/** The journal is folded into `db.json` once it is larger than the snapshot, and at least this big. */
-const MIN_COMPACT_BYTES = 1024 * 1024
+/**
+ * The journal is folded into `db.json` once it is COMPACT_RATIO times the snapshot, and at least
+ * MIN_COMPACT_BYTES: with the snapshot growing geometrically, each record is rewritten a bounded
+ * number of times whatever the history size (flat cost per event), and replaying the journal at
+ * start stays proportional to the store.
+ */
+const MIN_COMPACT_BYTES = 4 * 1024 * 1024
+const COMPACT_RATIO = 2
 
 /** Default history cap: events kept before the oldest finished ones are pruned. */
 export const DEFAULT_MAX_EVENTS = 50_000
@@ -37,8 +44,10 @@ export const DEFAULT_MAX_EVENTS = 50_000
  */
 export class Store {
   readonly #db: Low<StoreState>
-  readonly #serializer: StateSerializer
+  /** `db.json` (null in memory). */
+  readonly #snapshot: SnapshotFile | null
   readonly #maxEvents: number
+  #compactMinBytes = MIN_COMPACT_BYTES
   readonly #deliveriesByEvent = new Map<string, Delivery[]>()
   readonly #attemptsByDelivery = new Map<string, Attempt[]>()
   readonly #addressesByEmail = new Map<string, AddressRecord>()
@@ -50,7 +59,10 @@ export class Store {
   #ops: JournalOp[] = []
   #queued = new Set<object>()
   /** `db.journal`, open for appending; null in memory. */
-  #journal: {handle: FileHandle; bytes: number} | null = null
+  #journal: {handle: FileHandle; bytes: number; file: string} | null = null
+  /** The snapshot being written in the background, if any. */
+  #compacting: Promise<void> | null = null
+  #closing = false
   #seq = 0
   #snapshotBytes = 0
   #changesSincePrune = 0
@@ -58,9 +70,9 @@ export class Store {
   /** The last write error, if the most recent write failed. */
   lastError: Error | null = null
 
-  private constructor(db: Low<StoreState>, serializer: StateSerializer, maxEvents: number) {
+  private constructor(db: Low<StoreState>, snapshot: SnapshotFile | null, maxEvents: number) {
     this.#db = db
-    this.#serializer = serializer
+    this.#snapshot = snapshot
     this.#maxEvents = maxEvents
   }
 
@@ -70,31 +82,31 @@ export class Store {
    */
   static async open(options: StoreOptions): Promise<Store> {
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS
-    const serializer = new StateSerializer()
-    if (options.dataDir === null) return Store.#index(new Low<StoreState>(new Memory(), emptyState()), serializer, maxEvents)
+    if (options.dataDir === null) return Store.#index(new Low<StoreState>(new Memory(), emptyState()), null, maxEvents)
     await mkdir(options.dataDir, {recursive: true})
     const file = join(options.dataDir, 'db.json')
-    const db = new Low<StoreState>(
-      new DataFile<StoreState>(file, {parse: parseState, stringify: (s) => serializer.stringify(s)}),
-      emptyState(),
-    )
+    const snapshot = new SnapshotFile(file)
+    const db = new Low<StoreState>(snapshot, emptyState())
     try {
       await db.read()
     } catch (error) {
       throw new StoreCorruptError(file, error instanceof Error ? error.message : String(error))
     }
     const journalFile = join(options.dataDir, 'db.journal')
+    // A kill in the middle of a compaction leaves the journal before it as db.journal.1.
+    const rotated = replayJournal(db.data, await readFile(`${journalFile}.1`, 'utf8').catch(() => ''))
     const replayed = replayJournal(db.data, await readFile(journalFile, 'utf8').catch(() => ''))
-    const store = Store.#index(db, serializer, maxEvents)
-    store.#seq = Math.max(db.data.journalSeq, replayed)
-    store.#journal = {handle: await open(journalFile, 'a'), bytes: 0}
+    const store = Store.#index(db, snapshot, maxEvents)
+    store.#compactMinBytes = options.compactMinBytes ?? MIN_COMPACT_BYTES
+    store.#seq = Math.max(db.data.journalSeq, rotated, replayed)
+    store.#journal = {handle: await open(journalFile, 'a'), bytes: 0, file: journalFile}
     // Start from one whole snapshot and an empty journal (a torn last line from a kill is dropped here).
-    await store.#compact()
+    await store.#fold()
     return store
   }
 
-  static #index(db: Low<StoreState>, serializer: StateSerializer, maxEvents: number): Store {
-    const store = new Store(db, serializer, maxEvents)
+  static #index(db: Low<StoreState>, snapshot: SnapshotFile | null, maxEvents: number): Store {
+    const store = new Store(db, snapshot, maxEvents)
     for (const d of db.data.deliveries.values()) store.#push(store.#deliveriesByEvent, d.eventId, d)
     for (const a of db.data.attempts.values()) store.#push(store.#attemptsByDelivery, a.deliveryId, a)
     for (const a of db.data.addresses.values()) store.#addressesByEmail.set(a.email, a)
@@ -341,21 +353,23 @@ export class Store {
 
   /** Writes what is pending, folds the journal into `db.json`, and stops writing. */
   async close(): Promise<void> {
-    if (this.#closed) return
+    if (this.#closed || this.#closing) return
+    this.#closing = true
     if (this.#timer) clearImmediate(this.#timer)
     this.#timer = null
     await this.#drain()
+    await this.#compacting
     if (this.#journal) {
       await this.#appendJournal().catch(() => {})
-      await this.#compact().catch(() => {})
+      await this.#fold().catch(() => {})
       await this.#journal.handle.close().catch(() => {})
     }
+    for (const w of this.#waiters.splice(0)) w.resolve()
     this.#closed = true
   }
 
   #update<T extends object>(collection: Collection, record: T, changes: Partial<T>): T {
     Object.assign(record, changes)
-    this.#serializer.invalidate(record)
     this.#put(collection, record)
     return record
   }
@@ -384,7 +398,7 @@ export class Store {
   }
 
   #schedule(): void {
-    if (this.#timer || this.#writing || this.#closed) return
+    if (this.#timer || this.#writing || this.#closed || this.#closing) return
     // Group commit: the changes of this turn of the event loop (and those made while the previous
     // append was in flight) share one append.
     this.#timer = setImmediate(() => {
@@ -403,12 +417,18 @@ export class Store {
       this.#waiters = []
       try {
         await this.#appendJournal()
-        if (this.#journal && this.#journal.bytes > Math.max(MIN_COMPACT_BYTES, this.#snapshotBytes)) await this.#compact()
         this.lastError = null
-        for (const w of waiters) w.resolve()
       } catch (error) {
         this.lastError = error as Error
         for (const w of waiters) w.reject(error)
+        return
+      }
+      // The changes are durable once in the journal: callers go on while the snapshot is rewritten.
+      for (const w of waiters) w.resolve()
+      if (this.#journal && !this.#compacting && this.#journal.bytes > Math.max(this.#compactMinBytes, COMPACT_RATIO * this.#snapshotBytes)) {
+        await this.#compactInBackground().catch((error: unknown) => {
+          this.lastError = error as Error
+        })
       }
     })()
     this.#writing = run
@@ -426,7 +446,7 @@ export class Store {
     this.#queued = new Set()
     const parts: string[] = []
     for (const op of ops) {
-      parts.push('record' in op ? `{"c":"${op.collection}","r":${this.#serializer.json(op.record)}}` : `{"c":"${op.collection}","d":${JSON.stringify(op.id)}}`)
+      parts.push('record' in op ? `{"c":"${op.collection}","r":${JSON.stringify(op.record)}}` : `{"c":"${op.collection}","d":${JSON.stringify(op.id)}}`)
     }
     const line = `{"s":${++this.#seq},"ops":[${parts.join(',')}]}\n`
     await journal.handle.write(line)
@@ -434,23 +454,54 @@ export class Store {
   }
 
   /**
-   * Folds everything into a new `db.json` (lowdb: temp file + rename, so the file is always whole)
-   * and empties the journal. Runs when the journal has grown as large as the snapshot, so each
-   * change is rewritten a bounded number of times whatever the history size: the cost per event
-   * stays flat.
+   * Compaction without stopping the emulator: the journal so far is set aside as `db.journal.1`
+   * and a fresh `db.journal` takes the next changes at once; the snapshot is then written in the
+   * background (slice by slice), and `db.journal.1` removed once `db.json` holds it all. A kill at
+   * any point leaves `db.json` plus the journals to replay, in order. Runs inside the append chain,
+   * so no append is in flight while the files are swapped.
    */
-  async #compact(): Promise<void> {
+  async #compactInBackground(): Promise<void> {
+    const journal = this.#journal
+    if (!journal) return
+    const rotated = `${journal.file}.1`
+    await rename(journal.file, rotated)
+    try {
+      this.#journal = {handle: await open(journal.file, 'a'), bytes: 0, file: journal.file}
+    } catch (error) {
+      await rename(rotated, journal.file)
+      throw error
+    }
+    await journal.handle.close().catch(() => {})
+    this.#prune()
+    // Everything up to this batch is in db.journal.1; later batches go to the new db.journal.
+    this.#state.journalSeq = this.#seq
+    this.#compacting = (async () => {
+      try {
+        await this.#db.write()
+        this.#snapshotBytes = this.#snapshot?.lastBytes ?? 0
+        await rm(rotated, {force: true})
+      } catch (error) {
+        this.lastError = error as Error
+      } finally {
+        this.#compacting = null
+      }
+    })()
+  }
+
+  /**
+   * Folds everything into a new `db.json` and empties the journals, waiting for it: at open, and
+   * at close once the last changes are appended.
+   */
+  async #fold(): Promise<void> {
     const journal = this.#journal
     if (!journal) return
     this.#prune()
     this.#state.journalSeq = this.#seq
-    // The snapshot (serialised synchronously by write()) holds every queued change: drop the queue.
-    this.#ops = []
-    this.#queued = new Set()
     await this.#db.write()
-    this.#snapshotBytes = this.#serializer.lastLength
+    this.#snapshotBytes = this.#snapshot?.lastBytes ?? 0
     await journal.handle.truncate(0)
     journal.bytes = 0
+    await rm(`${journal.file}.1`, {force: true})
   }
 
   /** Keeps at most `maxEvents` events: drops the oldest whose deliveries are all finished. */
@@ -471,7 +522,6 @@ export class Store {
       }
       this.#deliveriesByEvent.delete(event.id)
       events.delete(event.id)
-      this.#serializer.invalidate(this.#state.pruned)
       this.#state.pruned.events++
       excess--
     }
@@ -515,6 +565,7 @@ export function replayJournal(state: StoreState, text: string): number {
 /** The store's content as a restart would see it (`db.json` plus the journal), for tools and tests. */
 export async function readStoreFiles(dataDir: string): Promise<StoreState> {
   const state = parseState(await readFile(join(dataDir, 'db.json'), 'utf8'))
+  replayJournal(state, await readFile(join(dataDir, 'db.journal.1'), 'utf8').catch(() => ''))
   replayJournal(state, await readFile(join(dataDir, 'db.journal'), 'utf8').catch(() => ''))
   return state
 }
