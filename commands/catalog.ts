@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {formatTable} from '../src/cli/format-table.js'
 import {JunkmailCommand} from '../src/cli/junkmail-command.js'
 import {DEFAULT_PROFILE, profiles} from '../src/providers/profiles.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ForwardToError} from '../src/cli/dev-session.js'
 import {JunkmailCommand, UsageError} from '../src/cli/junkmail-command.js'
 

@@ -1,5 +1,5 @@
 import {basename} from 'node:path'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand, EMULATOR_PREFIX} from '../src/cli/api-command.js'
 import {UsageError} from '../src/cli/junkmail-command.js'
 

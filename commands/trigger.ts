@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand, EMULATOR_PREFIX} from '../src/cli/api-command.js'
 import {describeAttempt} from '../src/cli/describe-attempt.js'
 import {UsageError} from '../src/cli/junkmail-command.js'

@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {diagnoseSignature, type SignatureCheck} from '../src/cli/diagnose-signature.js'
 import {JunkmailCommand, UsageError} from '../src/cli/junkmail-command.js'
 

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import {describeAttempt} from '../../src/cli/describe-attempt.js'
 import type {PresentedAttempt} from '../../src/emulator/present.js'

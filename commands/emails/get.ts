@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {ApiCommand} from '../../src/cli/api-command.js'
 import type {EmailDetail} from '../../src/cli/mail-types.js'
 

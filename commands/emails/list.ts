@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../src/cli/api-command.js'
 import {formatTable} from '../../src/cli/format-table.js'
 import type {PresentedEmail} from '../../src/cli/mail-types.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import {formatTable} from '../../src/cli/format-table.js'
 import type {PresentedDelivery, PresentedEvent} from '../../src/emulator/present.js'

@@ -1,3 +1,5 @@
+import {type HttpAnswer, httpCall} from './http-call.js'
+
 /** An error answer of the emulator's API: status plus the JSON error body's fields. */
 export class ApiError extends Error {
   constructor(
@@ -14,12 +16,13 @@ export class ApiError extends Error {
 /** The emulator could not be reached at all. */
 export class UnreachableError extends Error {
   constructor(readonly apiUrl: string, cause: unknown) {
-    super(`no junkmail emulator answers at ${apiUrl} (${(cause as Error)?.cause ? String((cause as {cause: {code?: string}}).cause.code ?? cause) : String(cause)}); start one with: npx junkmail dev`)
+    const code = (cause as {code?: string})?.code
+    super(`no junkmail emulator answers at ${apiUrl} (${code ?? (cause as Error)?.message ?? String(cause)}); start one with: npx junkmail dev`)
     this.name = 'UnreachableError'
   }
 }
 
-/** A small JSON client of a running emulator, built on the global fetch so commands stay light. */
+/** A small JSON client of a running emulator, built on `node:http` so commands stay light (see {@link httpCall}). */
 export class ApiClient {
   constructor(
     readonly apiUrl: string,
@@ -40,47 +43,42 @@ export class ApiClient {
 
   /** GETs raw bytes (e.g. an `.eml`). */
   async getBytes(path: string): Promise<Buffer> {
-    let response: Response
-    try {
-      response = await fetch(this.apiUrl + path, {headers: {authorization: `Bearer ${this.apiKey}`}})
-    } catch (error) {
-      throw new UnreachableError(this.apiUrl, error)
-    }
-    const bytes = Buffer.from(await response.arrayBuffer())
-    if (!response.ok) {
-      let error: {code?: string; message?: string; field?: string} | undefined
-      try {
-        error = JSON.parse(bytes.toString('utf8')).error
-      } catch {
-        // not JSON
-      }
-      throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`, error?.field)
-    }
-    return bytes
+    const answer = await this.#call('GET', path)
+    if (answer.status < 200 || answer.status >= 300) throw apiError(answer, answer.body.toString('utf8'))
+    return answer.body
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const answer = await this.#call(method, path, body)
+    const text = answer.body.toString('utf8')
+    if (answer.status < 200 || answer.status >= 300) throw apiError(answer, text)
+    try {
+      return (text ? JSON.parse(text) : null) as T
+    } catch {
+      throw new ApiError(answer.status, 'invalid_response', `the emulator answered HTTP ${answer.status} with a body that is not JSON: ${text.slice(0, 200)}`)
+    }
+  }
+
+  async #call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
     const headers: Record<string, string> = {authorization: `Bearer ${this.apiKey}`}
     if (body !== undefined) headers['content-type'] = 'application/json'
-    let response: Response
     try {
-      response = await fetch(this.apiUrl + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)})
+      return await httpCall(this.apiUrl + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)})
     } catch (error) {
       throw new UnreachableError(this.apiUrl, error)
     }
-    const text = await response.text()
-    let json: unknown = null
-    try {
-      json = text ? JSON.parse(text) : null
-    } catch {
-      // not JSON: reported below
-    }
-    if (!response.ok) {
-      const error = (json as {error?: {code?: string; message?: string; field?: string}} | null)?.error
-      throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}: ${text.slice(0, 200)}`, error?.field)
-    }
-    return json as T
   }
+}
+
+/** The API's JSON error body (or the status alone) as an {@link ApiError}. */
+function apiError(answer: HttpAnswer, text: string): ApiError {
+  let error: {code?: string; message?: string; field?: string} | undefined
+  try {
+    error = JSON.parse(text).error
+  } catch {
+    // not JSON
+  }
+  return new ApiError(answer.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${answer.status}: ${text.slice(0, 200)}`, error?.field)
 }
 
 function queryString(query?: Record<string, string | number | boolean | undefined>): string {

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ApiClient} from './api-client.js'
 import {JunkmailCommand} from './junkmail-command.js'
 import {locateEmulator} from './locate-emulator.js'

@@ -1,4 +1,5 @@
-import {Command, Errors} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Errors from '@oclif/core/errors'
 import {ApiError, UnreachableError} from './api-client.js'
 import {NotRunningError} from './locate-emulator.js'
 

@@ -1,6 +1,7 @@
 import {resolve} from 'node:path'
 import {DEFAULT_API_KEY, DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_HOST} from '../emulator/defaults.js'
 import {findRunningEmulator} from '../runtime/runtime-file.js'
+import {httpCall} from './http-call.js'
 
 /** Where to reach an emulator, and how the CLI found out. */
 export interface EmulatorTarget {
@@ -41,9 +42,8 @@ export async function locateEmulator(options: {apiUrl?: string; apiKey?: string;
 
 async function answersHealth(baseUrl: string): Promise<boolean> {
   try {
-    const response = await fetch(`${baseUrl}/_emulator/v1/health`, {signal: AbortSignal.timeout(500)})
-    await response.body?.cancel()
-    return response.ok
+    const answer = await httpCall(`${baseUrl}/_emulator/v1/health`, {timeoutMs: 500})
+    return answer.status >= 200 && answer.status < 300
   } catch {
     return false
   }
