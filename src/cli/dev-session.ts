@@ -31,7 +31,22 @@ export interface ForwardTarget {
  */
 export async function runDevSession(options: DevSessionOptions): Promise<void> {
   const out = options.out ?? process.stdout
-  const write = (line: string) => out.write(line + '\n')
+  // Lines are gathered and written once per turn of the event loop: under load that is one write
+  // (one syscall: stdout to a pipe or a file is synchronous) for many lines instead of one each.
+  let pending: string[] = []
+  let scheduled: NodeJS.Immediate | null = null
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled)
+    scheduled = null
+    if (pending.length === 0) return
+    const text = pending.join('')
+    pending = []
+    out.write(text)
+  }
+  const write = (line: string) => {
+    pending.push(line + '\n')
+    scheduled ??= setImmediate(flush)
+  }
   const json = (type: string, fields: Record<string, unknown>) => write(JSON.stringify({type, time: new Date().toISOString(), ...fields}))
 
   const {startEmulator} = await import('../emulator/start-emulator.js')
@@ -58,6 +73,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
         pid: process.pid,
         forwardTo: forward,
       })
+      flush()
     } else {
       write(`junkmail ${packageVersion()}: local ${emulator.context.profile.displayName} webhooks emulator`)
       write(`  API         ${apiUrl}`)
@@ -71,6 +87,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       }
       write(forward ? 'Ready. Try: npx junkmail trigger email.received' : 'Ready. Register your endpoint: npx junkmail webhooks create --url http://localhost:3000/webhooks --events email.received')
       write('Press Ctrl+C to stop.')
+      flush()
     }
 
     const events = emulator.events
@@ -113,7 +130,9 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
     await emulator.stop()
     if (options.json) json('stopped', {pendingDeliveries: pending})
     else write('Stopped.')
+    flush()
   } catch (error) {
+    flush()
     await emulator.stop()
     throw error
   }
