@@ -1,5 +1,4 @@
 import {randomUUID} from 'node:crypto'
-import {setMaxListeners} from 'node:events'
 import {Agent} from 'undici'
 import type {TimeScale} from '../clock/time-scale.js'
 import {type EmulatorEvents, publicWebhook} from '../emulator/emulator-events.js'
@@ -7,7 +6,7 @@ import type {ProviderProfile} from '../providers/provider-profile.js'
 import type {Store} from '../store/store.js'
 import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
 import {DueQueue, Fifo} from './due-queue.js'
-import {sendAttempt} from './send-attempt.js'
+import {sendAttempt, StopSwitch} from './send-attempt.js'
 
 /** Options of {@link Dispatcher}. */
 export interface DispatcherOptions {
@@ -32,7 +31,7 @@ export class Dispatcher {
   readonly #queue = new DueQueue()
   readonly #ready = new Fifo<string>()
   readonly #agent: Agent
-  readonly #stop = new AbortController()
+  readonly #stop = new StopSwitch()
   readonly #waiters = new Map<string, Array<(attempt: Attempt | null) => void>>()
   readonly #running = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | null = null
@@ -42,8 +41,6 @@ export class Dispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#o = options
-    // Every attempt in flight listens for the stop signal.
-    setMaxListeners(0, this.#stop.signal)
     this.#agent = new Agent({
       connections: 64,
       keepAliveTimeout: 4000,
@@ -113,7 +110,7 @@ export class Dispatcher {
     this.#stopped = true
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
-    this.#stop.abort()
+    this.#stop.stop()
     await Promise.allSettled([...this.#running])
     for (const id of [...this.#waiters.keys()]) this.#settle(id, null)
     await this.#agent.close().catch(() => {})
@@ -182,7 +179,7 @@ export class Dispatcher {
       body: event.body,
       timeoutMs: this.#o.attemptTimeoutMs,
       dispatcher: this.#agent,
-      stopSignal: this.#stop.signal,
+      stop: this.#stop,
     })
     if (result.errorClass === 'aborted') return // stopping: the delivery stays pending and resumes on restart
     const finished = Date.now()

@@ -1,3 +1,4 @@
+import {EventEmitter} from 'node:events'
 import {type Dispatcher, request} from 'undici'
 import type {AttemptResponse} from '../store/types.js'
 
@@ -13,8 +14,42 @@ export interface SendResult {
 }
 
 /**
+ * The abort signal of one attempt. undici takes an EventEmitter with `aborted` and `reason` as a
+ * signal; it costs far less than an AbortController (EventTarget) per attempt.
+ */
+class AttemptAbort extends EventEmitter {
+  aborted = false
+  reason: unknown = undefined
+
+  abort(reason: unknown): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.reason = reason
+    this.emit('abort')
+  }
+}
+
+/** Stops every attempt in flight at once (the dispatcher's stop). */
+export class StopSwitch {
+  stopped = false
+  readonly #inFlight = new Set<AttemptAbort>()
+
+  stop(): void {
+    this.stopped = true
+    for (const attempt of this.#inFlight) attempt.abort(new DOMException('emulator stopped', 'AbortError'))
+  }
+
+  /** @internal */
+  track(attempt: AttemptAbort): () => void {
+    if (this.stopped) attempt.abort(new DOMException('emulator stopped', 'AbortError'))
+    this.#inFlight.add(attempt)
+    return () => this.#inFlight.delete(attempt)
+  }
+}
+
+/**
  * POSTs `body` once, under one overall deadline covering connect, headers and body.
- * Redirects are not followed. Never throws; `aborted` (from `stopSignal`) is reported as `errorClass: 'aborted'`.
+ * Redirects are not followed. Never throws; a stop (from `stop`) is reported as `errorClass: 'aborted'`.
  */
 export async function sendAttempt(options: {
   url: string
@@ -22,28 +57,23 @@ export async function sendAttempt(options: {
   body: string
   timeoutMs: number
   dispatcher: Dispatcher
-  stopSignal?: AbortSignal
+  stop?: StopSwitch
 }): Promise<SendResult> {
   const started = performance.now()
-  // One controller and one timer per attempt (cheaper than AbortSignal.timeout + AbortSignal.any).
-  const controller = new AbortController()
+  // One signal and one timer per attempt: the deadline covers connect, headers and body.
+  const signal = new AttemptAbort()
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
-    controller.abort(new DOMException(`no complete response within ${options.timeoutMs} ms`, 'TimeoutError'))
+    signal.abort(new DOMException(`no complete response within ${options.timeoutMs} ms`, 'TimeoutError'))
   }, options.timeoutMs)
-  const stop = options.stopSignal
-  const onStop = () => controller.abort(stop?.reason)
-  if (stop) {
-    if (stop.aborted) onStop()
-    else stop.addEventListener('abort', onStop, {once: true})
-  }
+  const untrack = options.stop?.track(signal)
   try {
     const res = await request(options.url, {
       method: 'POST',
       headers: options.headers,
       body: options.body,
-      signal: controller.signal,
+      signal,
       dispatcher: options.dispatcher,
     })
     // Read to the end so the connection can be reused; keep only the first RESPONSE_BODY_LIMIT bytes.
@@ -72,14 +102,14 @@ export async function sendAttempt(options: {
     }
   } catch (error) {
     const durationMs = performance.now() - started
-    if (options.stopSignal?.aborted) return {response: null, errorClass: 'aborted', errorMessage: 'emulator stopped', durationMs}
+    if (options.stop?.stopped) return {response: null, errorClass: 'aborted', errorMessage: 'emulator stopped', durationMs}
     if (timedOut) {
       return {response: null, errorClass: 'timeout', errorMessage: `no complete response within ${options.timeoutMs} ms`, durationMs}
     }
     return {response: null, ...classifyError(error), durationMs}
   } finally {
     clearTimeout(timer)
-    stop?.removeEventListener('abort', onStop)
+    untrack?.()
   }
 }
 
