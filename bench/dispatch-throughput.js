@@ -7,21 +7,24 @@
 //     attempts in flight read from dist/src/dispatch/dispatcher.js), same body size and headers,
 //     body consumed, to a node:http receiver in a child process.
 // (b) emulator: startEmulator() with a persisted store in a temp dir, one webhook to the same
-//     receiver, events fired in-process through triggerEvent() (what POST /_emulator/v1/events
-//     calls) by BENCH_CONCURRENCY concurrent callers, as API clients would. Timed from the first
-//     trigger until the receiver has every request, every attempt is recorded (attempt.finished)
-//     and store.commit() has resolved (the store's files hold them all).
+//     receiver, events emitted in-process through emitEvent() (what every event source calls: the
+//     SMTP sink, the address clock, the API) by BENCH_CONCURRENCY concurrent callers. Timed from
+//     the first event until the receiver has every request, every attempt is recorded
+//     (attempt.finished) and store.commit() has resolved (the store's files hold them all).
+//     The targets are checked on this run: it is the dispatcher and the store at work.
 // (c) flat cost: rate over the first and the last BENCH_WINDOW attempts recorded, leaving out the
 //     first and last BENCH_CONCURRENCY (ramp-up and drain, which flatter the edges); the very first
 //     and last windows are printed too.
+// (d) the same as (b) through triggerEvent() (what POST /_emulator/v1/events and `junkmail
+//     trigger` call): each email.received trigger also creates an address and stores a real
+//     message (.eml), so the ids resolve. For information; skipped when BENCH_FIRE is set.
 //
 // Environment (all optional):
 //   BENCH_EVENTS=20000        events (and bare requests) measured
 //   BENCH_WARMUP=1000         events (and bare requests) sent first, not measured
 //   BENCH_CONCURRENCY=256     triggers in flight at once (each awaits its commit, like the API route)
 //   BENCH_EVENT_TYPE=email.received
-//   BENCH_FIRE=trigger        `emit`: call emitEvent() with catalog sample data instead, skipping the
-//                             trigger's real resources (address, .eml, parse): isolates dispatch + store
+//   BENCH_FIRE=emit           `trigger`: run (b) through triggerEvent() instead (and skip (d))
 //   BENCH_WINDOW=1000         window of (c)
 //   BENCH_KEEP_DATA=1         keep the temp data dir (its path is printed)
 //   BENCH_JSON=1              also print the figures as one JSON line at the end
@@ -48,7 +51,7 @@ const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 256)
 const WINDOW = Math.min(intEnv('BENCH_WINDOW', 1_000), Math.floor(N / 2))
 if (N < 20) fail('BENCH_EVENTS must be at least 20')
 const TYPE = process.env.BENCH_EVENT_TYPE ?? 'email.received'
-const FIRE = process.env.BENCH_FIRE ?? 'trigger'
+const FIRE = process.env.BENCH_FIRE ?? 'emit'
 if (FIRE !== 'trigger' && FIRE !== 'emit') fail(`BENCH_FIRE must be trigger or emit, not ${FIRE}`)
 
 const dist = await importDist()
@@ -70,8 +73,15 @@ try {
   console.log('')
 
   const bare = await runBare()
-  const emulator = await runEmulator()
+  const emulator = await runEmulator(FIRE, '(b)')
   exitCode = report(bare, emulator, busy)
+  if (!process.env.BENCH_FIRE) {
+    // The same through triggerEvent, as `junkmail trigger` does: each event also creates an
+    // address and a received mail (a .eml file) for real. Printed for information.
+    console.log('')
+    const triggered = await runEmulator('trigger', '(d)')
+    console.log(`    = ${pct(triggered.rate / bare.rate)} of the bare loop; dispatch alone (b) did ${fmt(emulator.rate)}/s`)
+  }
 } catch (error) {
   console.error(`\nbenchmark error: ${error instanceof Error ? error.stack : error}`)
 } finally {
@@ -128,7 +138,7 @@ async function runBare() {
 
 // ── (b) the emulator ───────────────────────────────────────────────────────
 
-async function runEmulator() {
+async function runEmulator(mode, label) {
   const dataDir = await mkdtemp(join(tmpdir(), 'junkmail-bench-'))
   // Addresses the triggers create must not expire (and fire address.expired) mid-run.
   const emulator = await dist.startEmulator({port: 0, dataDir, smtpPort: false, addressLifetimeSeconds: 30 * 24 * 3600})
@@ -136,7 +146,7 @@ async function runEmulator() {
   try {
     await dist.createWebhook(ctx, {url: receiver.url, events: [TYPE]})
     const fire =
-      FIRE === 'emit'
+      mode === 'emit'
         ? () => dist.emitEvent(ctx, {type: TYPE, data: entry.sample(Date.now()), source: 'trigger'})
         : () => dist.triggerEvent(ctx, {type: TYPE})
 
@@ -215,8 +225,8 @@ async function runEmulator() {
 
     if (WARMUP > 0) await run(WARMUP, 'warm-up')
     const result = await run(N, 'measured')
-    const how = FIRE === 'emit' ? `emitEvent(${TYPE}, sample data)` : `triggerEvent(${TYPE})`
-    console.log(`(b) emulator, persisted store: ${N} deliveries in ${result.seconds.toFixed(2)} s = ${fmt(result.rate)} deliveries/s`)
+    const how = mode === 'emit' ? `emitEvent(${TYPE}, sample data)` : `triggerEvent(${TYPE}): a new address and a stored .eml each`
+    console.log(`${label} emulator, persisted store: ${N} deliveries in ${result.seconds.toFixed(2)} s = ${fmt(result.rate)} deliveries/s`)
     console.log(`    fired by ${how}, ${CONCURRENCY} in flight; each call took p50 ${result.latency.p50.toFixed(0)} ms, p99 ${result.latency.p99.toFixed(0)} ms, max ${result.latency.max.toFixed(0)} ms`)
     console.log(`    all fired at ${result.firedSeconds.toFixed(2)} s, all recorded at ${result.recordedSeconds.toFixed(2)} s, final commit ${result.commitMs.toFixed(0)} ms`)
     console.log(`    CPU of this process: ${result.cpu.user.toFixed(1)} s user + ${result.cpu.system.toFixed(1)} s system = ${fmt(result.cpu.perEventUs)} µs per delivery (all threads; less sensitive to other load than the rate)`)
@@ -305,7 +315,7 @@ function report(bare, emulator, busy) {
 /** Bytes of the store's files (db.json and, if the store keeps one, its journal), not the raw mail. */
 async function storeBytes(dataDir) {
   let total = 0
-  for (const name of ['db.json', 'db.journal']) total += await stat(join(dataDir, name)).then((s) => s.size, () => 0)
+  for (const name of ['db.json', 'db.journal', 'db.journal.1']) total += await stat(join(dataDir, name)).then((s) => s.size, () => 0)
   return total
 }
 
