@@ -63,6 +63,8 @@ export class Store {
   #journal: {handle: FileHandle; bytes: number; file: string} | null = null
   /** The snapshot being written in the background, if any. */
   #compacting: Promise<void> | null = null
+  /** A background compaction failed and left `db.journal.1` behind: the next one must not rotate over it. */
+  #rotatedLeft = false
   #closing = false
   #seq = 0
   #snapshotBytes = 0
@@ -427,7 +429,8 @@ export class Store {
       // The changes are durable once in the journal: callers go on while the snapshot is rewritten.
       for (const w of waiters) w.resolve()
       if (this.#journal && !this.#compacting && this.#journal.bytes > Math.max(this.#compactMinBytes, COMPACT_RATIO * this.#snapshotBytes)) {
-        await this.#compactInBackground().catch((error: unknown) => {
+        // After a failed one, db.journal.1 still holds changes db.json lacks: fold everything at once.
+        await (this.#rotatedLeft ? this.#fold() : this.#compactInBackground()).catch((error: unknown) => {
           this.lastError = error as Error
         })
       }
@@ -486,6 +489,7 @@ export class Store {
         await rm(rotated, {force: true})
       } catch (error) {
         this.lastError = error as Error
+        this.#rotatedLeft = true
       } finally {
         this.#compacting = null
       }
@@ -506,6 +510,7 @@ export class Store {
     await journal.handle.truncate(0)
     journal.bytes = 0
     await rm(`${journal.file}.1`, {force: true})
+    this.#rotatedLeft = false
   }
 
   /** Keeps at most `maxEvents` events: drops the oldest whose deliveries are all finished. */
