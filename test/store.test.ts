@@ -102,4 +102,34 @@ describe('store', () => {
     expect(status.data.counts).toMatchObject({events: 3, pendingDeliveries: 3, pruned: {events: 0}})
     await receiver.close()
   })
+  it('compacts in the background; when writing db.json fails, nothing is lost and the next compaction folds it all', async () => {
+    const {mkdir, rm} = await import('node:fs/promises')
+    const dataDir = await tempDir()
+    const store = await Store.open({dataDir, compactMinBytes: 4096})
+    const reason = 'x'.repeat(200)
+    const addSome = async (from: number, n: number) => {
+      for (let i = from; i < from + n; i++) {
+        store.addDelivery({id: `d${i}`, eventId: 'e', webhookId: 'w', url: 'http://127.0.0.1/', status: 'pending', attemptCount: 0, nextAttemptAt: 0, createdAt: i, completedAt: null, reason})
+        await store.commit()
+      }
+    }
+    const waitFor = async (what: string, test: () => Promise<boolean> | boolean) => {
+      for (let i = 0; i < 200 && !(await test()); i++) await new Promise((r) => setTimeout(r, 10))
+      expect(await test(), what).toBe(true)
+    }
+    // Block the snapshot's temp file: a directory in its place makes the write fail (as a full disk would).
+    await mkdir(join(dataDir, '.db.json.tmp'))
+    await addSome(0, 100)
+    await waitFor('the failed compaction is reported', () => store.lastError !== null)
+    expect(await readdir(dataDir)).toContain('db.journal.1')
+    // More changes: the next compaction must not rotate over db.journal.1, whose changes db.json lacks.
+    await rm(join(dataDir, '.db.json.tmp'), {recursive: true})
+    await addSome(100, 100)
+    await waitFor('db.journal.1 folded into db.json', async () => !(await readdir(dataDir)).includes('db.journal.1'))
+    await store.commit()
+    // Reopened as after a kill (no close): every delivery is there.
+    const reopened = await Store.open({dataDir})
+    expect(reopened.counts().deliveries).toBe(200)
+    await reopened.close()
+  })
 })
