@@ -5,12 +5,13 @@ interface Status {
   pid: number
   startedAt: string
   apiUrl: string
+  smtp: {host: string; port: number} | null
   dataDir: string | null
   inMemory: boolean
   provider: string
   timeScale: number
   attemptTimeoutMs: number
-  counts: {webhooks: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: {events: number; deliveries: number; attempts: number}}
+  counts: {webhooks: number; addresses: number; emails: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: {events: number; deliveries: number; attempts: number}}
   storeError: string | null
 }
 
@@ -26,10 +27,13 @@ export default class StatusCommand extends ApiCommand {
     const c = s.counts
     this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt})`)
     this.say(`  API         ${s.apiUrl}/api/v1`)
+    this.say(`  SMTP        ${s.smtp ? `${s.smtp.host}:${s.smtp.port}` : 'off (--no-smtp)'}`)
     this.say(`  provider    ${s.provider}`)
     this.say(`  store       ${s.inMemory ? 'in memory (nothing on disk)' : `${s.dataDir}/db.json`}`)
     this.say(`  time scale  ${s.timeScale} (1 min of the retry schedule takes ${(60 / s.timeScale).toFixed(3).replace(/\.?0+$/, '')} s)`)
     this.say(`  webhooks    ${c.webhooks}`)
+    this.say(`  addresses   ${c.addresses}`)
+    this.say(`  emails      ${c.emails}`)
     this.say(`  events      ${c.events}`)
     this.say(`  deliveries  ${c.deliveries} (${c.pendingDeliveries} pending)`)
     this.say(`  attempts    ${c.attempts}`)

@@ -101,6 +101,11 @@ describe('junkmail CLI', () => {
 
     const status = json((await cli('status', '--json')).stdout)
     expect(status.counts).toMatchObject({webhooks: 1, events: 2, deliveries: 3, attempts: 3, pendingDeliveries: 0})
+    // Both triggers acted on real resources: one address each, one received mail.
+    expect(status.counts).toMatchObject({addresses: 2, emails: 1})
+    const statusText = (await cli('status')).stdout
+    expect(statusText).toContain(`SMTP        ${status.smtp.host}:${status.smtp.port}`)
+    expect(statusText).toMatch(/addresses {3}2\n {2}emails {6}1\n/)
 
     const unknown = await cli('trigger', 'email.exploded')
     expect(unknown.code).toBe(2)
