@@ -27,14 +27,15 @@ export default class Send extends ApiCommand {
     html: Flags.string({description: 'HTML body.', exclusive: ['eml']}),
     eml: Flags.string({description: 'Send this file as the whole raw message (headers and body), byte for byte.', exclusive: ['text', 'html', 'attach']}),
     attach: Flags.string({description: 'Attach a file (repeatable).', multiple: true}),
-    'smtp-host': Flags.string({description: 'SMTP host (default: the running emulator\'s).', env: 'JUNKMAIL_SMTP_HOST', helpGroup: 'EMULATOR'}),
+    'smtp-host': Flags.string({description: 'SMTP host (default: the running emulator\'s; 127.0.0.1 when --smtp-port is given).', env: 'JUNKMAIL_SMTP_HOST', helpGroup: 'EMULATOR'}),
     'smtp-port': Flags.integer({description: 'SMTP port (default: the running emulator\'s).', env: 'JUNKMAIL_SMTP_PORT', min: 1, max: 65535, helpGroup: 'EMULATOR'}),
   }
 
   async run(): Promise<SendResult> {
     const {flags} = await this.parse(Send)
-    let host = flags['smtp-host']
     let port = flags['smtp-port']
+    // An explicit --smtp-port needs no running emulator to be found: the host defaults to loopback.
+    let host = flags['smtp-host'] ?? (port ? '127.0.0.1' : undefined)
     let domain = 'junkmail.local'
     if (!host || !port) {
       const client = await this.client(flags)
