@@ -52,6 +52,8 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
   const {startEmulator} = await import('../emulator/start-emulator.js')
   const {packageVersion} = await import('../emulator/package-version.js')
   const emulator = await startEmulator(options)
+  // A forced exit (a second Ctrl+C) still writes the lines of the current turn.
+  process.on('exit', flush)
   try {
     const forward = options.forwardTo ? await forwardTo(emulator, options.forwardTo, options.forwardEvents) : null
     const maxAttempts = emulator.context.profile.retryDelaysMs.length + 1
@@ -135,6 +137,8 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
     flush()
     await emulator.stop()
     throw error
+  } finally {
+    process.off('exit', flush)
   }
 }
 

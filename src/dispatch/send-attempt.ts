@@ -86,6 +86,8 @@ export async function sendAttempt(options: {
       })
       res.body.once('end', resolve)
       res.body.once('error', reject)
+      // Closed without an end or an error (destroyed): settle anyway, so no attempt hangs.
+      res.body.once('close', () => reject(new Error('response body closed before its end')))
     })
     const response: AttemptResponse = {
       status: res.statusCode,

@@ -103,6 +103,7 @@ export async function deleteAddress(
 ): Promise<AddressRecord> {
   const address = requireAddress(ctx, id)
   const emails = ctx.store.deleteAddress(id)
+  await ctx.store.commit() // records gone before their files (see deleteEmail)
   await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
   const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
   await emitEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})

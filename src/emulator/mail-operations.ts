@@ -54,12 +54,20 @@ export async function checkRecipient(ctx: EmulatorContext, email: string): Promi
  */
 export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessage): Promise<EmailRecord[]> {
   // An address deleted or expired between RCPT TO and the end of DATA gets nothing.
-  const recipients = message.recipients.filter((a) => ctx.store.getAddress(a.id)?.status === 'active')
-  if (recipients.length === 0) return []
-  const ids = recipients.map(() => randomUUID())
+  const active = (a: AddressRecord) => ctx.store.getAddress(a.id)?.status === 'active'
+  const candidates = message.recipients.filter(active)
+  if (candidates.length === 0) return []
+  const ids = candidates.map(() => randomUUID())
   const size = await ctx.mail.raw.write(ids[0], message.chunks)
   for (const id of ids.slice(1)) await ctx.mail.raw.share(ids[0], id)
   const summary = message.summary ?? (await parseMailHeaders(message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)))
+  // Checked again after the awaits above: an address deleted meanwhile gets no record, and its
+  // file goes (nothing else would ever remove it).
+  const kept = candidates.map(active)
+  await Promise.all(ids.filter((_, i) => !kept[i]).map((id) => ctx.mail.raw.delete(id)))
+  const recipients = candidates.filter((_, i) => kept[i])
+  const keptIds = ids.filter((_, i) => kept[i])
+  if (recipients.length === 0) return []
   const receivedAt = ctx.profile.isoTime(Date.now())
   const envelope = {
     mailFrom: message.mailFrom,
@@ -69,7 +77,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
   }
   const emails = recipients.map((address, i) =>
     ctx.store.addEmail({
-      id: ids[i],
+      id: keptIds[i],
       addressId: address.id,
       to: address.email,
       messageId: summary.messageId,
@@ -77,7 +85,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
       subject: summary.subject,
       receivedAt,
       size,
-      rawFile: RawMailStore.relativePath(ids[i]),
+      rawFile: RawMailStore.relativePath(keptIds[i]),
       envelope,
       parseError: summary.parseError,
     }),
@@ -105,6 +113,9 @@ export async function deleteEmail(
 ): Promise<EmailRecord> {
   const email = requireEmail(ctx, id)
   ctx.store.deleteEmail(id)
+  // The record's removal reaches the journal before the file goes: a kill in between never
+  // leaves a record naming a missing file (an orphaned file is removed at the next start).
+  await ctx.store.commit()
   await ctx.mail.raw.delete(id)
   const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
   await emitEvent(ctx, {type: 'email.deleted', data, source, webhookId: target.webhookId})

@@ -53,6 +53,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
   async 'email.deleted'(ctx, set, webhookId) {
     const email = typeof set.emailId === 'string' ? requireEmail(ctx, set.emailId) : await receive(ctx, set)
     ctx.store.deleteEmail(email.id)
+    await ctx.store.commit() // record gone before its file (see deleteEmail)
     await ctx.mail.raw.delete(email.id)
     const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now())}
     return emitEvent(ctx, {type: 'email.deleted', data: {...data, ...pick(set, ['deletedAt'])}, source, webhookId})
@@ -84,6 +85,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
     if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
     const address = await addressFor(ctx, set, true)
     const emails = ctx.store.deleteAddress(address.id)
+    await ctx.store.commit() // records gone before their files (see deleteEmail)
     await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
     const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now())}
     return emitEvent(ctx, {type: 'address.deleted', data: {...data, ...pick(set, ['deletedAt'])}, source, webhookId})

@@ -71,9 +71,16 @@ export class SnapshotFile implements Adapter<StoreState> {
     try {
       let slice = `{"version":${state.version},"journalSeq":${state.journalSeq},"pruned":${JSON.stringify(state.pruned)}`
       const flush = async () => {
-        await handle.write(slice)
-        bytes += Buffer.byteLength(slice)
+        const data = Buffer.from(slice)
         slice = ''
+        // FileHandle.write may write less than asked (a full disk): go on until all is written,
+        // so a short file is never renamed over db.json.
+        for (let done = 0; done < data.length; ) {
+          const {bytesWritten} = await handle.write(data, done)
+          if (bytesWritten === 0) throw new Error(`could not write ${this.#file}: no space written`)
+          done += bytesWritten
+        }
+        bytes += data.length
       }
       for (const name of collections) {
         slice += `,\n"${name}":[`

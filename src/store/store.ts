@@ -1,4 +1,4 @@
-import {writeSync} from 'node:fs'
+import {ftruncateSync, writeSync} from 'node:fs'
 import {type FileHandle, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Low, Memory} from 'lowdb'
@@ -65,13 +65,20 @@ export class Store {
   #compacting: Promise<void> | null = null
   /** A background compaction failed and left `db.journal.1` behind: the next one must not rotate over it. */
   #rotatedLeft = false
+  /** After a failed compaction, the next try waits until the journal has grown this big. */
+  #retryCompactAt = 0
   #closing = false
   #seq = 0
   #snapshotBytes = 0
   #changesSincePrune = 0
   #closed = false
-  /** The last write error, if the most recent write failed. */
-  lastError: Error | null = null
+  #appendError: Error | null = null
+  #compactError: Error | null = null
+
+  /** The write error, if the last journal append failed or the last compaction did (until one succeeds). */
+  get lastError(): Error | null {
+    return this.#appendError ?? this.#compactError
+  }
 
   private constructor(db: Low<StoreState>, snapshot: SnapshotFile | null, maxEvents: number) {
     this.#db = db
@@ -363,8 +370,17 @@ export class Store {
     await this.#drain()
     await this.#compacting
     if (this.#journal) {
-      await this.#appendJournal().catch(() => {})
-      await this.#fold().catch(() => {})
+      // Waiters are told the truth: resolved once their changes are in the journal (or the
+      // snapshot), rejected if neither could be written.
+      const settle = (error: unknown) => {
+        for (const w of this.#waiters.splice(0)) error ? w.reject(error) : w.resolve()
+      }
+      settle(await this.#appendJournal().then(() => null, (error: unknown) => error))
+      const folded = await this.#fold().then(() => null, (error: unknown) => error)
+      // Changes made while the snapshot was being written are appended after it.
+      const appended = await this.#appendJournal().then(() => null, (error: unknown) => error)
+      settle(appended)
+      if (folded) this.#compactError = folded as Error
       await this.#journal.handle.close().catch(() => {})
     }
     for (const w of this.#waiters.splice(0)) w.resolve()
@@ -420,18 +436,21 @@ export class Store {
       this.#waiters = []
       try {
         await this.#appendJournal()
-        this.lastError = null
+        this.#appendError = null
       } catch (error) {
-        this.lastError = error as Error
+        this.#appendError = error as Error
         for (const w of waiters) w.reject(error)
         return
       }
       // The changes are durable once in the journal: callers go on while the snapshot is rewritten.
       for (const w of waiters) w.resolve()
-      if (this.#journal && !this.#compacting && this.#journal.bytes > Math.max(this.#compactMinBytes, COMPACT_RATIO * this.#snapshotBytes)) {
-        // After a failed one, db.journal.1 still holds changes db.json lacks: fold everything at once.
+      const journal = this.#journal
+      if (journal && !this.#compacting && journal.bytes >= this.#retryCompactAt && journal.bytes > Math.max(this.#compactMinBytes, COMPACT_RATIO * this.#snapshotBytes)) {
+        // After a failed one, db.journal.1 still holds changes db.json lacks: fold everything at
+        // once (rare: commits wait for it). A failure backs off until the journal doubles.
         await (this.#rotatedLeft ? this.#fold() : this.#compactInBackground()).catch((error: unknown) => {
-          this.lastError = error as Error
+          this.#compactError = error as Error
+          this.#retryCompactAt = journal.bytes * 2
         })
       }
     })()
@@ -446,18 +465,41 @@ export class Store {
     const journal = this.#journal
     if (!journal || this.#ops.length === 0) return
     const ops = this.#ops
+    const queued = this.#queued
     this.#ops = []
     this.#queued = new Set()
     const parts: string[] = []
     for (const op of ops) {
-      parts.push('record' in op ? `{"c":"${op.collection}","r":${JSON.stringify(op.record)}}` : `{"c":"${op.collection}","d":${JSON.stringify(op.id)}}`)
+      if ('record' in op) {
+        // A record no longer held (pruned by the history cap, or deleted: its delete op follows)
+        // is not written back: replayed over a newer snapshot it would come back.
+        if (!this.#isHeld(op.collection, op.record)) continue
+        parts.push(`{"c":"${op.collection}","r":${JSON.stringify(op.record)}}`)
+      } else parts.push(`{"c":"${op.collection}","d":${JSON.stringify(op.id)}}`)
     }
-    const data = Buffer.from(`{"s":${++this.#seq},"ops":[${parts.join(',')}]}\n`)
+    if (parts.length === 0) return
+    const data = Buffer.from(`{"s":${this.#seq + 1},"ops":[${parts.join(',')}]}\n`)
     // One write of one turn's changes to the page cache: done at once, it costs less than a trip
     // through the thread pool (the commit waiters are resolved right after either way).
     let written = 0
-    while (written < data.length) written += writeSync(journal.handle.fd, data, written)
+    try {
+      while (written < data.length) written += writeSync(journal.handle.fd, data, written)
+    } catch (error) {
+      // A partial line (a full disk) is cut off so the next append starts clean, and the changes
+      // go back in the queue to be written with the next one.
+      if (written > 0) ftruncateSync(journal.handle.fd, journal.bytes)
+      this.#ops = [...ops, ...this.#ops]
+      for (const record of queued) this.#queued.add(record)
+      throw error
+    }
+    this.#seq++
     journal.bytes += data.length
+  }
+
+  /** Whether `record` is still the one held in its collection. */
+  #isHeld(collection: Collection, record: object): boolean {
+    const key = collection === 'apiKeys' ? (record as ApiKey).key : (record as {id: string}).id
+    return (this.#state[collection] as Map<string, object>).get(key) === record
   }
 
   /**
@@ -486,10 +528,12 @@ export class Store {
       try {
         await this.#db.write()
         this.#snapshotBytes = this.#snapshot?.lastBytes ?? 0
+        this.#compactError = null
         await rm(rotated, {force: true})
       } catch (error) {
-        this.lastError = error as Error
+        this.#compactError = error as Error
         this.#rotatedLeft = true
+        this.#retryCompactAt = (this.#journal?.bytes ?? 0) + this.#compactMinBytes
       } finally {
         this.#compacting = null
       }
@@ -511,6 +555,8 @@ export class Store {
     journal.bytes = 0
     await rm(`${journal.file}.1`, {force: true})
     this.#rotatedLeft = false
+    this.#retryCompactAt = 0
+    this.#compactError = null
   }
 
   /** Keeps at most `maxEvents` events: drops the oldest whose deliveries are all finished. */
