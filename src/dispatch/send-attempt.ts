@@ -1,5 +1,5 @@
 import {EventEmitter} from 'node:events'
-import {type Dispatcher, request} from 'undici'
+import type {Dispatcher} from 'undici'
 import type {AttemptResponse} from '../store/types.js'
 
 /** Bytes of a response body kept in an attempt record; the rest is read and dropped. */
@@ -11,6 +11,20 @@ export interface SendResult {
   errorClass: string | null
   errorMessage: string | null
   durationMs: number
+}
+
+/** Origin and path of each webhook URL, parsed once (the top-level undici `request()` parses the URL on every call). */
+const targets = new Map<string, {origin: string; path: string}>()
+
+function target(url: string): {origin: string; path: string} {
+  let parsed = targets.get(url)
+  if (!parsed) {
+    const u = new URL(url)
+    parsed = {origin: u.origin, path: `${u.pathname}${u.search}`}
+    if (targets.size >= 1000) targets.clear()
+    targets.set(url, parsed)
+  }
+  return parsed
 }
 
 /**
@@ -69,13 +83,8 @@ export async function sendAttempt(options: {
   }, options.timeoutMs)
   const untrack = options.stop?.track(signal)
   try {
-    const res = await request(options.url, {
-      method: 'POST',
-      headers: options.headers,
-      body: options.body,
-      signal,
-      dispatcher: options.dispatcher,
-    })
+    const {origin, path} = target(options.url)
+    const res = await options.dispatcher.request({origin, path, method: 'POST', headers: options.headers, body: options.body, signal})
     // Read to the end so the connection can be reused; keep only the first RESPONSE_BODY_LIMIT bytes.
     const kept: Buffer[] = []
     let size = 0
@@ -84,10 +93,18 @@ export async function sendAttempt(options: {
         if (size < RESPONSE_BODY_LIMIT) kept.push(chunk)
         size += chunk.length
       })
-      res.body.once('end', resolve)
-      res.body.once('error', reject)
-      // Closed without an end or an error (destroyed): settle anyway, so no attempt hangs.
-      res.body.once('close', () => reject(new Error('response body closed before its end')))
+      let settled = false
+      res.body.once('end', () => {
+        settled = true
+        resolve()
+      })
+      res.body.once('error', (error: Error) => {
+        settled = true
+        reject(error)
+      })
+      // Closed without an end or an error (destroyed): settle anyway, so no attempt hangs. (The
+      // Error is only built then: a stack trace on every attempt is not free.)
+      res.body.once('close', () => settled || reject(new Error('response body closed before its end')))
     })
     const response: AttemptResponse = {
       status: res.statusCode,
