@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto'
-import type {AddressRecord} from '../store/types.js'
+import type {AddressRecord, Delivery, EventRecord} from '../store/types.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {OperationError} from './emulator-context.js'
 import {emitEvent} from './event-operations.js'
@@ -94,20 +94,19 @@ export async function expireAddress(
   return address
 }
 
-/** Deletes an address and its mail (raw files too); fires `address.deleted`. */
+/** Deletes an address and its mail (raw files too); fires `address.deleted` (the trigger of that event comes here too). */
 export async function deleteAddress(
   ctx: EmulatorContext,
   id: string,
   source = 'api',
   target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
-): Promise<AddressRecord> {
+): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const address = requireAddress(ctx, id)
   const emails = ctx.store.deleteAddress(id)
   await ctx.store.commit() // records gone before their files (see deleteEmail)
   await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
   const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
-  await emitEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})
-  return address
+  return emitEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})
 }
 
 /** Called by the expiry clock. */

@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto'
 import {allAddresses, parseMail, parseMailHeaders} from '../mail/parse-mail.js'
 import {RawMailStore} from '../mail/raw-mail-store.js'
-import type {AddressRecord, EmailRecord} from '../store/types.js'
+import type {AddressRecord, Delivery, EmailRecord, EventRecord} from '../store/types.js'
 import {createAddress} from './address-operations.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {OperationError} from './emulator-context.js'
@@ -55,18 +55,16 @@ export async function checkRecipient(ctx: EmulatorContext, email: string): Promi
 export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessage): Promise<EmailRecord[]> {
   // An address deleted or expired between RCPT TO and the end of DATA gets nothing.
   const active = (a: AddressRecord) => ctx.store.getAddress(a.id)?.status === 'active'
-  const candidates = message.recipients.filter(active)
+  const candidates = message.recipients.filter(active).map((address) => ({address, id: randomUUID()}))
   if (candidates.length === 0) return []
-  const ids = candidates.map(() => randomUUID())
-  const size = await ctx.mail.raw.write(ids[0], message.chunks)
-  for (const id of ids.slice(1)) await ctx.mail.raw.share(ids[0], id)
+  const [first, ...others] = candidates
+  const size = await ctx.mail.raw.write(first.id, message.chunks)
+  for (const {id} of others) await ctx.mail.raw.share(first.id, id)
   const summary = message.summary ?? (await parseMailHeaders(message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)))
   // Checked again after the awaits above: an address deleted meanwhile gets no record, and its
   // file goes (nothing else would ever remove it).
-  const kept = candidates.map(active)
-  await Promise.all(ids.filter((_, i) => !kept[i]).map((id) => ctx.mail.raw.delete(id)))
-  const recipients = candidates.filter((_, i) => kept[i])
-  const keptIds = ids.filter((_, i) => kept[i])
+  const recipients = candidates.filter(({address}) => active(address))
+  await Promise.all(candidates.filter((c) => !recipients.includes(c)).map(({id}) => ctx.mail.raw.delete(id)))
   if (recipients.length === 0) return []
   const receivedAt = ctx.profile.isoTime(Date.now())
   const envelope = {
@@ -75,9 +73,9 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
     authUser: message.authUser,
     remoteAddress: message.remoteAddress,
   }
-  const emails = recipients.map((address, i) =>
+  const emails = recipients.map(({address, id}) =>
     ctx.store.addEmail({
-      id: keptIds[i],
+      id,
       addressId: address.id,
       to: address.email,
       messageId: summary.messageId,
@@ -85,7 +83,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
       subject: summary.subject,
       receivedAt,
       size,
-      rawFile: RawMailStore.relativePath(keptIds[i]),
+      rawFile: RawMailStore.relativePath(id),
       envelope,
       parseError: summary.parseError,
     }),
@@ -104,13 +102,13 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
   return emails
 }
 
-/** Deletes one email and its raw file; fires `email.deleted`. */
+/** Deletes one email and its raw file; fires `email.deleted` (the trigger of that event comes here too). */
 export async function deleteEmail(
   ctx: EmulatorContext,
   id: string,
   source = 'api',
   target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
-): Promise<EmailRecord> {
+): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const email = requireEmail(ctx, id)
   ctx.store.deleteEmail(id)
   // The record's removal reaches the journal before the file goes: a kill in between never
@@ -118,8 +116,7 @@ export async function deleteEmail(
   await ctx.store.commit()
   await ctx.mail.raw.delete(id)
   const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
-  await emitEvent(ctx, {type: 'email.deleted', data, source, webhookId: target.webhookId})
-  return email
+  return emitEvent(ctx, {type: 'email.deleted', data, source, webhookId: target.webhookId})
 }
 
 /** An email's metadata, as listed. */

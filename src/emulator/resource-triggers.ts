@@ -1,10 +1,10 @@
 import {composeMessage} from '../mail/compose-message.js'
 import {sampleSender, sampleSubject} from '../providers/junkmail/sample-data.js'
 import type {AddressRecord, Delivery, EventRecord} from '../store/types.js'
-import {createAddress, requireAddress} from './address-operations.js'
+import {createAddress, deleteAddress, requireAddress} from './address-operations.js'
 import {type EmulatorContext, OperationError} from './emulator-context.js'
 import {emitEvent} from './event-operations.js'
-import {ingestMessage, requireEmail} from './mail-operations.js'
+import {deleteEmail, ingestMessage, requireEmail} from './mail-operations.js'
 
 /** A trigger that acts on real resources, so the ids in its payload resolve through the API. */
 export type ResourceTrigger = (
@@ -52,11 +52,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
 
   async 'email.deleted'(ctx, set, webhookId) {
     const email = typeof set.emailId === 'string' ? requireEmail(ctx, set.emailId) : await receive(ctx, set)
-    ctx.store.deleteEmail(email.id)
-    await ctx.store.commit() // record gone before its file (see deleteEmail)
-    await ctx.mail.raw.delete(email.id)
-    const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now())}
-    return emitEvent(ctx, {type: 'email.deleted', data: {...data, ...pick(set, ['deletedAt'])}, source, webhookId})
+    return deleteEmail(ctx, email.id, source, {webhookId, overrides: pick(set, ['deletedAt'])})
   },
 
   async 'address.created'(ctx, set, webhookId) {
@@ -84,11 +80,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
   async 'address.deleted'(ctx, set, webhookId) {
     if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
     const address = await addressFor(ctx, set, true)
-    const emails = ctx.store.deleteAddress(address.id)
-    await ctx.store.commit() // records gone before their files (see deleteEmail)
-    await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
-    const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now())}
-    return emitEvent(ctx, {type: 'address.deleted', data: {...data, ...pick(set, ['deletedAt'])}, source, webhookId})
+    return deleteAddress(ctx, address.id, source, {webhookId, overrides: pick(set, ['deletedAt'])})
   },
 }
 
