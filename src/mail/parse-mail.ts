@@ -36,23 +36,60 @@ export async function parseMail(raw: Buffer, timeoutMs = PARSE_TIMEOUT_MS): Prom
   }
 }
 
-/** The header block of a raw message (up to and including the first empty line), at most `limit` bytes. */
+/**
+ * The header block of a raw message, as mailparser's splitter cuts it: every line (split at LF) up
+ * to and including the first empty one (`\n` or `\r\n`), or the whole message when there is none;
+ * at most `limit` bytes.
+ */
 export function headerBlock(raw: Buffer, limit = 256 * 1024): Buffer {
-  const end = raw.indexOf('\r\n\r\n')
-  const endLf = raw.indexOf('\n\n')
-  const cut = end >= 0 && (endLf < 0 || end < endLf) ? end + 4 : endLf >= 0 ? endLf + 2 : raw.length
-  return raw.subarray(0, Math.min(cut, limit))
+  let start = 0
+  while (start < raw.length && start < limit) {
+    if (raw[start] === 0x0a) return raw.subarray(0, start + 1)
+    if (raw[start] === 0x0d && raw[start + 1] === 0x0a) return raw.subarray(0, Math.min(start + 2, limit))
+    const lf = raw.indexOf(0x0a, start)
+    if (lf < 0) break
+    start = lf + 1
+  }
+  return raw.subarray(0, Math.min(raw.length, limit))
+}
+
+type HeaderLine = {key: string; line: string}
+interface HeaderReader {
+  headers: new (block: Buffer) => {getList(): HeaderLine[]}
+  /** mailparser's own header decoding (RFC 2047 words, charsets, address lists), from one idle MailParser. */
+  process(lines: HeaderLine[]): Map<string, unknown>
+}
+let headerReader: HeaderReader | null = null
+async function loadHeaderReader(): Promise<HeaderReader> {
+  const [{MailParser}, {Headers}] = await Promise.all([mailparser(), import('@zone-eu/mailsplit')])
+  const parser = new MailParser() as unknown as {processHeaders(lines: HeaderLine[]): Map<string, unknown>}
+  return {headers: Headers as unknown as HeaderReader['headers'], process: (lines) => parser.processHeaders(lines)}
 }
 
 /**
  * What `email.received` and the store need at ingest (sender, subject, Message-ID), read from the
- * header block only: cheap, whatever the body holds. The body is parsed when someone asks for it.
+ * header block only, with the very code simpleParser runs on it (mailsplit's header lines, then
+ * MailParser's header decoding) but without a parser stream per message: about a tenth of the cost.
+ * The body is parsed when someone asks for it.
  */
-export async function parseMailHeaders(raw: Buffer, timeoutMs = PARSE_TIMEOUT_MS): Promise<MailSummary> {
+export async function parseMailHeaders(raw: Buffer): Promise<MailSummary> {
   const block = headerBlock(raw)
-  if (block.length === 0) return {messageId: null, from: null, subject: '', attachments: [], parseError: null}
-  const {summary} = await parseMail(Buffer.concat([block, Buffer.from('\r\n\r\n')]), timeoutMs)
-  return {...summary, attachments: []}
+  const empty = {messageId: null, from: null, subject: '', attachments: [], parseError: null}
+  if (block.length === 0) return empty
+  try {
+    const reader = (headerReader ??= await loadHeaderReader())
+    const headers = reader.process(new reader.headers(block).getList())
+    const messageId = headers.get('message-id')
+    const subject = headers.get('subject')
+    return {
+      ...empty,
+      messageId: typeof messageId === 'string' ? messageId : null,
+      from: firstAddress(headers.get('from') as AddressObject | undefined),
+      subject: typeof subject === 'string' ? subject : '',
+    }
+  } catch (error) {
+    return {...empty, parseError: (error as Error).message}
+  }
 }
 
 /** First address of an address header, or null. */
