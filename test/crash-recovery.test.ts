@@ -5,6 +5,7 @@ import {readStoreFiles} from '../src/store/store.js'
 import {startDevProcess} from './support/dev-process.js'
 import {api} from './support/emulator.js'
 import {startReceiver} from './support/receiver.js'
+import {sendOnce} from './support/smtp-dialogue.js'
 import {tempDir} from './support/temp-dir.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -89,6 +90,37 @@ describe('crash recovery', () => {
     expect(watch.reads()).toBeGreaterThan(50)
     await receiver.close()
   }, 40_000)
+
+  it('SIGKILL right after a mail is accepted (250): its email.received was written with it, and is delivered after a restart', async () => {
+    const dataDir = await tempDir()
+    let answer = false
+    const receiver = await startReceiver(() => (answer ? {status: 200, body: 'ok'} : 'hang'))
+    const first = await startDevProcess(['--data-dir', dataDir])
+    const client = api(first.ready.baseUrl, first.ready.apiKey)
+    await client('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.received']}})
+    const message = Buffer.from('From: a@example.com\r\nSubject: kept\r\n\r\nbody\r\n')
+    const sent = await sendOnce(first.ready.smtpPort as number, {from: 'a@example.com', to: ['kill@junkmail.local'], message})
+    expect(sent.data?.code).toBe(250)
+    const [emailId] = sent.emailIds
+    // The email and its event share one journal line: there is no moment when one is on disk alone.
+    const journal = (await readFile(join(dataDir, 'db.journal'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    const line = journal.find((l) => l.ops.some((op: any) => op.c === 'emails' && op.r?.id === emailId))
+    const event = line?.ops.find((op: any) => op.c === 'events' && op.r?.type === 'email.received')
+    expect(event && JSON.parse(event.r.body).data.emailId).toBe(emailId)
+    expect(line.ops.some((op: any) => op.c === 'deliveries' && op.r.eventId === event.r.id)).toBe(true)
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    answer = true
+    const second = await startDevProcess(['--data-dir', dataDir])
+    const delivered = await second.waitForLine((l) => l.type === 'attempt' && l.outcome === 'success')
+    expect(delivered.eventId).toBe(event.r.id)
+    const bodies = receiver.requests.map((r) => JSON.parse(r.body.toString('utf8')))
+    expect(bodies.at(-1)).toMatchObject({event: 'email.received', data: {emailId, subject: 'kept'}})
+    second.child.kill('SIGTERM')
+    expect(await second.exited).toBe(0)
+    await receiver.close()
+  })
 
   it('SIGTERM stops cleanly: the store is flushed, the runtime file removed, pending retries kept', async () => {
     const dataDir = await tempDir()

@@ -66,8 +66,20 @@ export class Dispatcher {
    * Resolves with the deliveries once they are on disk.
    */
   async deliver(event: EventRecord, webhooks: readonly Webhook[]): Promise<Delivery[]> {
+    const deliveries = this.prepare(event, webhooks)
+    await this.#o.store.commit()
+    this.start(deliveries)
+    return deliveries
+  }
+
+  /**
+   * Adds one pending delivery of `event` per webhook to the store, without waiting for the disk
+   * and without sending: the caller commits them together with its own changes, then calls
+   * {@link start}.
+   */
+  prepare(event: EventRecord, webhooks: readonly Webhook[]): Delivery[] {
     const now = Date.now()
-    const deliveries = webhooks.map((w) =>
+    return webhooks.map((w) =>
       this.#o.store.addDelivery({
         id: randomUUID(),
         eventId: event.id,
@@ -81,9 +93,11 @@ export class Dispatcher {
         reason: null,
       }),
     )
-    await this.#o.store.commit()
-    for (const d of deliveries) this.#schedule(d.id, now)
-    return deliveries
+  }
+
+  /** Sends attempt 1 of deliveries made by {@link prepare}, once they are committed. */
+  start(deliveries: readonly Delivery[]): void {
+    for (const d of deliveries) this.#schedule(d.id, d.nextAttemptAt ?? Date.now())
   }
 
   /** Resolves with the next attempt recorded for this delivery (null if the delivery ends without one). */

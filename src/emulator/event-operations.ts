@@ -62,13 +62,35 @@ export async function emitEvent(
   ctx: EmulatorContext,
   input: {type: string; data: Record<string, unknown>; source: string; webhookId?: string},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
+  const recorded = recordEvent(ctx, input)
+  await ctx.store.commit()
+  recorded.send()
+  return recorded
+}
+
+/**
+ * Adds an event (with the exact body it will be sent with) and its pending deliveries to the
+ * store, without waiting for the disk: the caller commits them with its own changes (the email an
+ * `email.received` is about, say, so that neither is ever on disk without the other), then calls
+ * `send()`.
+ */
+export function recordEvent(
+  ctx: EmulatorContext,
+  input: {type: string; data: Record<string, unknown>; source: string; webhookId?: string},
+): {event: EventRecord; deliveries: Delivery[]; send(): void} {
   const targets = recipients(ctx, input.type, input.webhookId)
   const createdAt = Date.now()
   const body = JSON.stringify(ctx.profile.envelope(input.type, input.data, createdAt))
   const event = ctx.store.addEvent({id: randomUUID(), type: input.type, createdAt, body, source: input.source})
-  const deliveries = await ctx.dispatcher.deliver(event, targets)
-  ctx.events.emit('event.created', {event, deliveries})
-  return {event, deliveries}
+  const deliveries = ctx.dispatcher.prepare(event, targets)
+  return {
+    event,
+    deliveries,
+    send() {
+      ctx.dispatcher.start(deliveries)
+      ctx.events.emit('event.created', {event, deliveries})
+    },
+  }
 }
 
 /** Fires a catalog event with sample data, overridden field by field. */

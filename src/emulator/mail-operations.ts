@@ -5,7 +5,7 @@ import type {AddressRecord, Delivery, EmailRecord, EventRecord} from '../store/t
 import {createAddress} from './address-operations.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {OperationError} from './emulator-context.js'
-import {emitEvent} from './event-operations.js'
+import {emitEvent, recordEvent} from './event-operations.js'
 
 /** A message accepted for one or more local addresses. */
 export interface IncomingMessage {
@@ -88,17 +88,20 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
       parseError: summary.parseError,
     }),
   )
-  // The message is accepted (250) only once its records are in the journal: a kill after the
-  // reply loses nothing.
+  // Each email.received is recorded with its email, in the same journal line: a kill never leaves
+  // one without the other. The message is accepted (250) only once they are in the journal.
+  const events =
+    message.emit === false
+      ? []
+      : emails.map((email) =>
+          recordEvent(ctx, {
+            type: 'email.received',
+            data: {emailId: email.id, addressId: email.addressId, from: email.from, subject: email.subject, receivedAt: email.receivedAt},
+            source: message.source,
+          }),
+        )
   await ctx.store.commit()
-  if (message.emit === false) return emails
-  for (const email of emails) {
-    emitEvent(ctx, {
-      type: 'email.received',
-      data: {emailId: email.id, addressId: email.addressId, from: email.from, subject: email.subject, receivedAt: email.receivedAt},
-      source: message.source,
-    }).catch((error) => ctx.events.emit('store.error', {error: error as Error}))
-  }
+  for (const event of events) event.send()
   return emails
 }
 
