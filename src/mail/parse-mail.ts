@@ -60,6 +60,15 @@ interface HeaderReader {
   process(lines: HeaderLine[]): Map<string, unknown>
 }
 let headerReader: HeaderReader | null = null
+
+/**
+ * Loads the header reader now (mailparser and its dependencies take a few hundred ms to load):
+ * the SMTP sink calls it before it listens, so the first mail is not the one that waits.
+ */
+export async function preloadHeaderReader(): Promise<void> {
+  headerReader ??= await loadHeaderReader()
+}
+
 async function loadHeaderReader(): Promise<HeaderReader> {
   const [{MailParser}, {Headers}] = await Promise.all([mailparser(), import('@zone-eu/mailsplit')])
   const parser = new MailParser() as unknown as {processHeaders(lines: HeaderLine[]): Map<string, unknown>}

@@ -2,6 +2,7 @@ import type {Socket} from 'node:net'
 import type {SMTPServer as SMTPServerType, SMTPServerOptions, SMTPServerSession} from 'smtp-server'
 import type {EmulatorContext} from '../emulator/emulator-context.js'
 import {checkRecipient, ingestMessage} from '../emulator/mail-operations.js'
+import {preloadHeaderReader} from '../mail/parse-mail.js'
 import type {AddressRecord} from '../store/types.js'
 
 /** Options of the SMTP sink. */
@@ -44,6 +45,7 @@ interface SessionState {
 export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptions): Promise<RunningSmtpSink> {
   const {SMTPServer} = await import('smtp-server')
   const {SMTPConnection} = (await import('smtp-server/lib/smtp-connection.js')) as unknown as {SMTPConnection: new (...args: unknown[]) => any}
+  await preloadHeaderReader()
   const PromptSMTPServer = promptServerClass(SMTPServer, SMTPConnection)
   const states = new WeakMap<SMTPServerSession, SessionState>()
   const state = (session: SMTPServerSession): SessionState => {
