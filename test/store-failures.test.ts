@@ -37,9 +37,10 @@ describe('store: write failures and races', () => {
     const emulator = await startTestEmulator({dataDir: await tempDir()})
     const ctx = emulator.context
     const address = await createAddress(ctx, {source: 'api', quiet: true})
-    const raw = Buffer.from('From: s@example.com\r\nSubject: hi\r\n\r\nbody\r\n')
+    // Large enough to be written through the thread pool (smaller ones are written at once).
+    const raw = Buffer.from(`From: s@example.com\r\nSubject: hi\r\n\r\n${'body\r\n'.repeat(40_000)}`)
     const stored = ingestMessage(ctx, {chunks: [raw], mailFrom: 's@example.com', recipients: [address], authUser: null, remoteAddress: null, source: 'smtp', emit: false})
-    // DELETE /addresses/:id arriving while the message is parsed.
+    // DELETE /addresses/:id arriving while the message is written.
     setImmediate(() => ctx.store.deleteAddress(address.id))
     expect(await stored).toEqual([])
     expect(ctx.store.listEmails()).toEqual([])
