@@ -113,6 +113,7 @@ describe('crash recovery', () => {
 
     answer = true
     const second = await startDevProcess(['--data-dir', dataDir])
+    // The resumed attempt is printed like any other (the listeners are on before the backlog resumes).
     const delivered = await second.waitForLine((l) => l.type === 'attempt' && l.outcome === 'success')
     expect(delivered.eventId).toBe(event.r.id)
     const bodies = receiver.requests.map((r) => JSON.parse(r.body.toString('utf8')))

@@ -51,7 +51,9 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
 
   const {startEmulator} = await import('../emulator/start-emulator.js')
   const {packageVersion} = await import('../emulator/package-version.js')
-  const emulator = await startEmulator(options)
+  // Deliveries and expiries left pending by the last run wait until the listeners below are on,
+  // so their attempts are printed (after the ready line) like any other.
+  const emulator = await startEmulator({...options, holdBacklog: true})
   // A forced exit (a second Ctrl+C) still writes the lines of the current turn.
   process.on('exit', flush)
   try {
@@ -125,6 +127,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       if (options.json) json('store.error', {message: error.message})
       else write(`${clock()}  store error: ${error.message}`)
     })
+    emulator.resumeBacklog()
 
     if (!options.signal.aborted) await new Promise<void>((resolve) => options.signal.addEventListener('abort', () => resolve(), {once: true}))
     const pending = emulator.context.store.counts().pendingDeliveries

@@ -55,6 +55,12 @@ export interface EmulatorOptions {
   readonly addressLifetimeSeconds?: number
   /** PEM key and certificate for STARTTLS (off without them). */
   readonly smtpTls?: {key: Buffer; cert: Buffer}
+  /**
+   * Leave the pending deliveries and address expiries found in the data dir unscheduled until
+   * {@link RunningEmulator.resumeBacklog} is called, so a caller can subscribe to `events` first
+   * and see their attempts. @default false (they resume before startEmulator resolves)
+   */
+  readonly holdBacklog?: boolean
 }
 
 /** A running emulator. */
@@ -74,6 +80,8 @@ export interface RunningEmulator {
   readonly events: EmulatorEvents
   /** The parts, for in-process callers (tests, benchmarks, the dev command). */
   readonly context: EmulatorContext
+  /** Schedules the pending deliveries and expiries held by `holdBacklog` (once; a no-op otherwise). */
+  resumeBacklog(): void
   /** Stops the API, aborts attempts in flight (they stay pending), flushes the store, frees the data dir. */
   stop(): Promise<void>
 }
@@ -163,17 +171,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
 
     await store.commit()
-    dispatcher.resume()
-    resumeExpiries(context)
+    let stopping: Promise<void> | null = null
+    let backlogResumed = false
+    const resumeBacklog = () => {
+      if (backlogResumed || stopping) return
+      backlogResumed = true
+      dispatcher.resume()
+      resumeExpiries(context)
+    }
+    if (!options.holdBacklog) resumeBacklog()
     if (dataDir) await writeRuntimeFile(dataDir, {pid: process.pid, startedAt, apiUrl: url, apiKey, ...(smtp ? {smtpHost: host, smtpPort: smtp.port} : {})})
 
-    let stopping: Promise<void> | null = null
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         for (const cleanup of cleanups) await cleanup().catch(() => {})
         if (dataDir) await releaseDataDir(dataDir)
       })())
-    return {url, host, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, stop}
+    return {url, host, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, resumeBacklog, stop}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)

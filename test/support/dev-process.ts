@@ -42,7 +42,7 @@ export async function startDevProcess(args: string[], options: {cwd?: string; en
     const seen = lines.find(match)
     if (seen) return Promise.resolve(seen)
     return new Promise<Record<string, any>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching line in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs)
+      const timer = setTimeout(() => reject(new Error(`no matching line in ${timeoutMs} ms; last lines: ${lines.slice(-4).map((l) => JSON.stringify(l)).join(" ")}; stderr: ${stderr}`)), timeoutMs)
       watchers.push({match, resolve: (l) => (clearTimeout(timer), resolve(l))})
       void exited.then((code) => reject(new Error(`junkmail dev exited (${code}) before the line; stderr: ${stderr}`)))
     })
