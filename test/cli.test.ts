@@ -20,12 +20,17 @@ describe('junkmail CLI', () => {
   })
 
   it('a bad flag, a bad value or a missing argument: one line on stderr, exit code 2', async () => {
-    for (const args of [['dev', '--bogus'], ['dev', '--port', 'abc'], ['dev', '--time-scale', '0'], ['trigger'], ['webhooks', 'get'], ['events', 'list', '--limit', 'x']]) {
+    for (const args of [['dev', '--bogus'], ['dev', '--port', 'abc'], ['dev', '--time-scale', '0'], ['trigger'], ['webhooks', 'get'], ['events', 'list', '--limit', 'x'], ['send', '--to'], ['dev', '--port', '1', '--port', '2'], ['webhooks', 'list', 'extra'], ['bogus'], ['webhoks', 'list']]) {
       const result = await runCli(args)
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
       expect(result.stderr).toMatch(/^Error: /)
     }
+    const typo = await runCli(['webhoks', 'list'])
+    expect(typo.stderr).toContain('did you mean "junkmail webhooks list"')
+    const typoJson = await runCli(['emails', 'lst', '--json'])
+    expect(typoJson.code).toBe(2)
+    expect(json(typoJson.stdout).error).toMatchObject({code: 'usage_error', message: expect.stringContaining('junkmail emails list')})
   })
 
   it('with no emulator running, a command says so in one line, how to start one, exit 1 (JSON error under --json)', async () => {

@@ -1,16 +1,27 @@
 import {Command} from '@oclif/core/command'
 import * as Errors from '@oclif/core/errors'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ApiError, UnreachableError} from './api-client.js'
 import {NotRunningError} from './locate-emulator.js'
 
 /** True for a mistake in how the command was typed (bad flag, missing argument): exit code 2. */
 export function isUsageError(error: unknown): boolean {
-  if (error instanceof UsageError) return true
+  if (error instanceof UsageError || (typeof error === 'object' && error !== null && parseFailures.has(error))) return true
   // The API refused a value the user typed (a relative --url, an unknown event): a usage error too.
   if (error instanceof ApiError && error.status === 400) return true
   const e = error as {oclif?: {exit?: number}; parse?: unknown}
   return e?.parse !== undefined || e?.oclif?.exit === 2
 }
+
+/**
+ * Everything the flag parser throws. Some of its errors are plain CLIErrors with nothing that marks
+ * them as parse errors ("Flag --to expects a value", "can only be specified once").
+ */
+const parseFailures = new WeakSet<object>()
+
+// As in @oclif/core's parser types (not exported from its public entry points).
+type FlagOutput = {[name: string]: any}
+type ArgOutput = {[name: string]: any}
 
 /** A usage mistake found after parsing (e.g. a malformed `--set`). */
 export class UsageError extends Error {
@@ -30,6 +41,18 @@ export abstract class JunkmailCommand extends Command {
   /** Writes a line for people; silent under `--json`. */
   protected say(text = ''): void {
     if (!this.jsonEnabled()) process.stdout.write(text + '\n')
+  }
+
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) parseFailures.add(error)
+      throw error
+    }
   }
 
   async catch(error: Errors.CLIError | Error): Promise<void> {
