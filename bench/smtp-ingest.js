@@ -217,6 +217,26 @@ function fileCreateMicros(dir, count = 300) {
   return median(samples)
 }
 
+/**
+ * Mails/s of a server that sends a webhook per mail, counted until the last webhook has arrived:
+ * BENCH_WARMUP untimed mails, then BENCH_MAILS with our own client and (if found) with smtp-source.
+ */
+async function webhookRates(receiver, port, tool, label) {
+  let arrived = await expectWebhooks(receiver, WARMUP)
+  await ownClient(port, WARMUP, SESSIONS, 'warm-up')
+  await arrived()
+  const timed = async (send) => {
+    arrived = await expectWebhooks(receiver, MAILS)
+    const t0 = now()
+    await send()
+    const got = await arrived()
+    return MAILS / ((Math.max(now(), got.times.at(-1)) - t0) / 1000)
+  }
+  const own = await timed(() => ownClient(port, MAILS, SESSIONS, label))
+  const source = tool ? await timed(() => smtpSource(tool, port, MAILS)) : null
+  return {own, source}
+}
+
 const median = (xs) => quantile(xs, 0.5)
 function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b)
@@ -258,22 +278,7 @@ async function main() {
   step('(a) bare sink + webhook')
   // (a) for scale: the bare sink sending a signed webhook per mail, still with no store and no file
   const hooked = await forkReady('smtp-bare-sink.js', {BARE_WEBHOOK_URL: receiver.url})
-  let hookArrived = await expectWebhooks(receiver, WARMUP)
-  await ownClient(hooked.port, WARMUP, SESSIONS, 'warm-up')
-  await hookArrived()
-  hookArrived = await expectWebhooks(receiver, MAILS)
-  t0 = now()
-  await ownClient(hooked.port, MAILS, SESSIONS, 'hooked')
-  let hookGot = await hookArrived()
-  const hookOwn = MAILS / ((Math.max(now(), hookGot.times.at(-1)) - t0) / 1000)
-  let hookSource = null
-  if (tool) {
-    hookArrived = await expectWebhooks(receiver, MAILS)
-    t0 = now()
-    await smtpSource(tool, hooked.port, MAILS)
-    hookGot = await hookArrived()
-    hookSource = MAILS / ((Math.max(now(), hookGot.times.at(-1)) - t0) / 1000)
-  }
+  const {own: hookOwn, source: hookSource} = await webhookRates(receiver, hooked.port, tool, 'hooked')
   hooked.child.kill()
 
   step('(a) emulator, persisted store')
@@ -281,22 +286,7 @@ async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'junkmail-bench-smtp-'))
   const createMicros = fileCreateMicros(await mkdtemp(join(dataDir, 'probe-')))
   let emulator = await startEmulator(receiver.url, dataDir)
-  let arrived = await expectWebhooks(receiver, WARMUP)
-  await ownClient(emulator.port, WARMUP, SESSIONS, 'warm-up')
-  await arrived()
-  arrived = await expectWebhooks(receiver, MAILS)
-  t0 = now()
-  await ownClient(emulator.port, MAILS, SESSIONS, 'own')
-  const own = await arrived()
-  const emuOwn = MAILS / ((Math.max(now(), own.times.at(-1)) - t0) / 1000)
-  let emuSource = null
-  if (tool) {
-    arrived = await expectWebhooks(receiver, MAILS)
-    t0 = now()
-    await smtpSource(tool, emulator.port, MAILS)
-    const got = await arrived()
-    emuSource = MAILS / ((Math.max(now(), got.times.at(-1)) - t0) / 1000)
-  }
+  const {own: emuOwn, source: emuSource} = await webhookRates(receiver, emulator.port, tool, 'own')
   step('(c) greeting and one connection per m')
   // (c) greeting and one connection per mail, emulator
   const emuGreeting = await greetingMs(emulator.port)
@@ -304,7 +294,7 @@ async function main() {
   await new Promise((r) => setTimeout(r, 500)) // let its webhooks land before counting anew
   step('(d) latency at light load')
   // (d) latency at light load: one mail at a time, end of DATA → webhook at the receiver
-  arrived = await expectWebhooks(receiver, LATENCY_MAILS)
+  let arrived = await expectWebhooks(receiver, LATENCY_MAILS)
   const sentAt = new Map()
   await session(emulator.port, LATENCY_MAILS, (i) => `latency ${i}`, 'bench@junkmail.local', (s, at) => sentAt.set(s, at))
   const lat = await arrived()
