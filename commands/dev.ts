@@ -12,7 +12,7 @@ const positiveNumber = Flags.custom<number>({
 
 export default class Dev extends JunkmailCommand {
   static summary = 'Start the emulator: the JunkMail API, the SMTP sink, the signed webhook dispatcher and its store.'
-  static description = `Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM, then stops cleanly and flushes the store. Pending retries are kept in the data dir and resume at the next start.
+  static description = `Runs in the foreground until Ctrl+C (SIGINT), SIGTERM or SIGHUP (terminal closed), then stops cleanly and flushes the store. Pending retries are kept in the data dir and resume at the next start.
 
 With --json, prints NDJSON: the first line is {"type":"ready",...} with apiUrl and apiKey, then one line per event and attempt.
 
@@ -52,8 +52,17 @@ Every flag can also be set by the environment variable named next to it.`
       if (++signals > 1) process.exit(130)
       controller.abort()
     }
+    // SIGHUP: the terminal was closed. A write error on stdout: whoever read it is gone (EPIPE after
+    // `| head`, EIO on a closed terminal). Either way, stop cleanly rather than die mid-write.
+    // (@oclif/core's own stdout error listener ignores EPIPE, which would leave the emulator running
+    // with nobody reading, and rethrows the rest, EIO included: it is set aside while dev runs.)
+    const onOutputError = () => controller.abort()
+    // Not put back: the last lines are written as the process exits, after run() returns.
+    process.stdout.removeAllListeners('error')
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    process.on('SIGHUP', onSignal)
+    process.stdout.on('error', onOutputError)
     const {runDevSession} = await import('../src/cli/dev-session.js')
     const {readFile} = await import('node:fs/promises')
     const smtpTls =
@@ -86,6 +95,7 @@ Every flag can also be set by the environment variable named next to it.`
     } finally {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
+      process.off('SIGHUP', onSignal)
     }
   }
 }

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -138,6 +139,27 @@ describe('crash recovery', () => {
     expect(db.attempts).toHaveLength(1)
     await expect(readFile(join(dataDir, 'runtime.json'))).rejects.toThrow(/ENOENT/)
     await receiver.close()
+  })
+
+  it('SIGHUP (the terminal was closed) stops cleanly like SIGTERM: store flushed, runtime file removed', async () => {
+    const dataDir = await tempDir()
+    const dev = await startDevProcess(['--data-dir', dataDir])
+    await api(dev.ready.baseUrl, dev.ready.apiKey)('POST', '/api/v1/addresses', {body: {localPart: 'hup'}})
+    dev.child.kill('SIGHUP')
+    expect(await dev.exited).toBe(0)
+    expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false)
+    const db = JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8'))
+    expect(db.addresses.map((a: any) => a.email)).toEqual(['hup@junkmail.local'])
+  })
+
+  it('its output closed (`junkmail dev --json | head -1`): the next line written stops it cleanly instead of crashing', async () => {
+    const dataDir = await tempDir()
+    const dev = await startDevProcess(['--data-dir', dataDir])
+    dev.child.stdout!.destroy()
+    await api(dev.ready.baseUrl, dev.ready.apiKey)('POST', '/_emulator/v1/events', {body: {event: 'address.created'}})
+    expect(await dev.exited).toBe(0)
+    expect(dev.stderr()).toBe('')
+    expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false)
   })
 
   it('a corrupt db.json stops the start with a message naming the file, and the file is left as it was', async () => {
