@@ -28,6 +28,12 @@ describe('junkmail CLI', () => {
     }
     const typo = await runCli(['webhoks', 'list'])
     expect(typo.stderr).toContain('did you mean "junkmail webhooks list"')
+    const helpFor = await runCli(['help', 'webhooks', 'create'])
+    expect(helpFor.code).toBe(0)
+    expect(helpFor.stdout).toContain('--events')
+    const helpTypo = await runCli(['help', 'trigerr'])
+    expect(helpTypo.code).toBe(2)
+    expect(helpTypo.stderr).toContain('did you mean "junkmail trigger"')
     const typoJson = await runCli(['emails', 'lst', '--json'])
     expect(typoJson.code).toBe(2)
     expect(json(typoJson.stdout).error).toMatchObject({code: 'usage_error', message: expect.stringContaining('junkmail emails list')})

@@ -4,18 +4,27 @@ import type {Hook} from '@oclif/core/hooks'
  * oclif's `command_not_found` hook. With spaces as topic separators, oclif folds every leading word
  * into the command id, so `junkmail webhooks list extra` looks for a command `webhooks list extra`,
  * and a typo such as `junkmail webhoks list` ends in oclif's own "command not found" with exit 1.
- * Here: when a prefix of the words is a command, that command runs with the rest as arguments (so
+ * Here: `help <command>` shows that command's help; when a prefix of the words is a command, that command runs with the rest as arguments (so
  * it reports the unexpected argument itself, exit 2); otherwise one line names the closest commands
  * and the exit code is 2, as for any usage mistake (a JSON error on stdout under `--json`).
  */
 const hook: Hook.CommandNotFound = async function ({id, argv, config}) {
-  const words = id.split(':')
+  let words = id.split(':')
+  // `junkmail help <command>`, as in git and npm (oclif only knows `--help` without its help plugin).
+  if (words[0] === 'help') {
+    const asked = words.slice(1).join(':')
+    if (!asked || config.findCommand(asked) || config.findTopic(asked)) {
+      const {Help} = await import('@oclif/core/help')
+      return new Help(config).showHelp(words.slice(1))
+    }
+    words = words.slice(1)
+  }
   for (let n = words.length - 1; n > 0; n--) {
     const prefix = words.slice(0, n).join(':')
     if (config.findCommand(prefix)) return config.runCommand(prefix, [...words.slice(n), ...(argv ?? [])])
   }
   const typed = words.join(' ')
-  const ids = config.commandIDs.map((c) => c.replaceAll(':', ' '))
+  const ids = [...new Set([...config.topics.map((t) => t.name), ...config.commandIDs].map((c) => c.replaceAll(':', ' ')))]
   const close = ids
     .map((c) => ({c, d: distance(typed, c)}))
     .filter(({c, d}) => d <= Math.max(2, Math.floor(c.length / 3)))
