@@ -1,12 +1,14 @@
 import type {Hook} from '@oclif/core/hooks'
+import {writeError} from './junkmail-command.js'
 
 /**
  * oclif's `command_not_found` hook. With spaces as topic separators, oclif folds every leading word
  * into the command id, so `junkmail webhooks list extra` looks for a command `webhooks list extra`,
  * and a typo such as `junkmail webhoks list` ends in oclif's own "command not found" with exit 1.
- * Here: `help <command>` shows that command's help; when a prefix of the words is a command, that command runs with the rest as arguments (so
- * it reports the unexpected argument itself, exit 2); otherwise one line names the closest commands
- * and the exit code is 2, as for any usage mistake (a JSON error on stdout under `--json`).
+ * Here: `help <command>` shows that command's help; when a prefix of the words is a command, that
+ * command runs with the rest as arguments (so it reports the unexpected argument itself, exit 2);
+ * otherwise one line names the closest commands and the exit code is 2, as for any usage mistake
+ * (a JSON error on stdout under `--json`).
  */
 const hook: Hook.CommandNotFound = async function ({id, argv, config}) {
   let words = id.split(':')
@@ -33,8 +35,7 @@ const hook: Hook.CommandNotFound = async function ({id, argv, config}) {
     .map(({c}) => `"junkmail ${c}"`)
   const message = `unknown command "${typed}"${close.length > 0 ? `; did you mean ${close.join(' or ')}?` : ''}`
   process.exitCode = 2
-  if ((argv ?? []).includes('--json')) process.stdout.write(JSON.stringify({error: {message, code: 'usage_error'}}, null, 2) + '\n')
-  else process.stderr.write(`Error: ${message} (see: junkmail --help)\n`)
+  writeError({message, code: 'usage_error'}, (argv ?? []).includes('--json'), ' (see: junkmail --help)')
 }
 
 export default hook

@@ -1,16 +1,26 @@
 import {Command} from '@oclif/core/command'
 import * as Errors from '@oclif/core/errors'
+import {ux} from '@oclif/core/ux'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ApiError, UnreachableError} from './api-client.js'
 import {NotRunningError} from './locate-emulator.js'
 
 /** True for a mistake in how the command was typed (bad flag, missing argument): exit code 2. */
 export function isUsageError(error: unknown): boolean {
-  if (error instanceof UsageError || (typeof error === 'object' && error !== null && parseFailures.has(error))) return true
+  if (error instanceof UsageError) return true
   // The API refused a value the user typed (a relative --url, an unknown event): a usage error too.
   if (error instanceof ApiError && error.status === 400) return true
-  const e = error as {oclif?: {exit?: number}; parse?: unknown}
-  return e?.parse !== undefined || e?.oclif?.exit === 2
+  // Whatever the flag parser threw (every command parses through JunkmailCommand.parse).
+  return typeof error === 'object' && error !== null && parseFailures.has(error)
+}
+
+/**
+ * Writes an error the one way every junkmail command does: a JSON error object on stdout under
+ * `--json`, else one line on stderr (`Error: …`, plus a hint for usage errors).
+ */
+export function writeError(error: Record<string, unknown> & {message: string}, json: boolean, hint = ''): void {
+  if (json) ux.stdout(ux.colorizeJson({error}, {pretty: true}))
+  else process.stderr.write(`Error: ${error.message}${hint}\n`)
 }
 
 /**
@@ -59,14 +69,9 @@ export abstract class JunkmailCommand extends Command {
     const usage = isUsageError(error)
     process.exitCode = usage ? 2 : 1
     const message = oneLine(error.message || String(error))
-    if (this.jsonEnabled()) {
-      const body: Record<string, unknown> = {message, code: errorCode(error, usage)}
-      if (error instanceof ApiError) Object.assign(body, {status: error.status, ...(error.field ? {field: error.field} : {})})
-      this.logJson({error: body})
-      return
-    }
-    const hint = usage && this.id ? ` (see: junkmail ${this.id.replaceAll(':', ' ')} --help)` : ''
-    process.stderr.write(`Error: ${message}${hint}\n`)
+    const body = {message, code: errorCode(error, usage)}
+    if (error instanceof ApiError) Object.assign(body, {status: error.status, ...(error.field ? {field: error.field} : {})})
+    writeError(body, this.jsonEnabled(), usage && this.id ? ` (see: junkmail ${this.id.replaceAll(':', ' ')} --help)` : '')
   }
 }
 
