@@ -89,7 +89,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
         write(`  forwarding  ${forward.events.join(', ')} → ${forward.url} (webhook ${forward.webhookId}${forward.reused ? ', reused' : ''})`)
         write(`  secret      ${forward.secret}`)
       }
-      const webhooks = emulator.context.store.counts().webhooks
+      const webhooks = emulator.context.store.listWebhooks().length
       if (forward) write('Ready. Try: npx junkmail trigger email.received')
       else if (webhooks > 0) write(`Ready. ${webhooks} webhook${webhooks === 1 ? '' : 's'} registered (npx junkmail webhooks list). Try: npx junkmail trigger email.received`)
       else write('Ready. Register your endpoint: npx junkmail webhooks create --url http://localhost:3000/webhooks --events email.received')
