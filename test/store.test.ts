@@ -62,6 +62,32 @@ describe('store', () => {
     await reopened.close()
   })
 
+  it('at start, db.journal.1 (older) is replayed before db.journal (newer): the newer change of a record wins, in Store.open and readStoreFiles alike', async () => {
+    const {writeFile} = await import('node:fs/promises')
+    const {readStoreFiles} = await import('../src/store/store.js')
+    const dataDir = await tempDir()
+    const store = await Store.open({dataDir})
+    store.addWebhook(webhook('w1'))
+    await store.close()
+    const seq: number = JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8')).journalSeq
+    const line = (s: number, ops: object[]) => `${JSON.stringify({s, ops})}\n`
+    const w = (changes: object) => ({c: 'webhooks', r: {...webhook('w1'), ...changes}})
+    // As a kill in the middle of a compaction leaves them: db.journal.1 holds the batches before
+    // the rotation, db.journal those after. The same record changes in both.
+    await writeFile(join(dataDir, 'db.journal.1'), line(seq + 1, [w({failureCount: 1}), {c: 'webhooks', r: webhook('w2')}]) + line(seq + 2, [w({failureCount: 2})]))
+    await writeFile(join(dataDir, 'db.journal'), line(seq + 3, [w({failureCount: 3, enabled: false})]) + line(seq + 4, [{c: 'webhooks', d: 'w2'}]))
+    const files = await readStoreFiles(dataDir)
+    expect([...files.webhooks.values()].map((x) => [x.id, x.failureCount, x.enabled])).toEqual([['w1', 3, false]])
+    const reopened = await Store.open({dataDir})
+    expect(reopened.listWebhooks().map((x) => [x.id, x.failureCount, x.enabled])).toEqual([['w1', 3, false]])
+    // The next batch numbers go on from the newest one replayed.
+    reopened.updateWebhook(reopened.getWebhook('w1')!, {failureCount: 4})
+    await reopened.commit()
+    expect(JSON.parse((await readFile(join(dataDir, 'db.journal'), 'utf8')).trim()).s).toBe(seq + 5)
+    await reopened.close()
+    expect(JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8')).webhooks).toMatchObject([{id: 'w1', failureCount: 4, enabled: false}])
+  })
+
   it('an update to a record is persisted (the per-record serialisation cache is invalidated)', async () => {
     const dataDir = await tempDir()
     const store = await Store.open({dataDir})

@@ -103,12 +103,10 @@ export class Store {
       throw new StoreCorruptError(file, error instanceof Error ? error.message : String(error))
     }
     const journalFile = join(options.dataDir, 'db.journal')
-    // A kill in the middle of a compaction leaves the journal before it as db.journal.1.
-    const rotated = replayJournal(db.data, await readFile(`${journalFile}.1`, 'utf8').catch(() => ''))
-    const replayed = replayJournal(db.data, await readFile(journalFile, 'utf8').catch(() => ''))
+    const replayed = await replayJournals(db.data, options.dataDir)
     const store = Store.#index(db, snapshot, maxEvents)
     store.#compactMinBytes = options.compactMinBytes ?? MIN_COMPACT_BYTES
-    store.#seq = Math.max(db.data.journalSeq, rotated, replayed)
+    store.#seq = replayed
     store.#journal = {handle: await open(journalFile, 'a'), bytes: 0, file: journalFile}
     // Start from one whole snapshot and an empty journal (a torn last line from a kill is dropped here).
     await store.#fold()
@@ -617,10 +615,20 @@ export function replayJournal(state: StoreState, text: string): number {
   return last
 }
 
-/** The store's content as a restart would see it (`db.json` plus the journal), for tools and tests. */
+/**
+ * Replays the journals of a data dir over `state` (read from its `db.json`), oldest first:
+ * `db.journal.1` (left by a kill in the middle of a compaction), then `db.journal`. Returns the
+ * last sequence number applied. {@link Store.open} and {@link readStoreFiles} both read through here.
+ */
+export async function replayJournals(state: StoreState, dataDir: string): Promise<number> {
+  const rotated = replayJournal(state, await readFile(join(dataDir, 'db.journal.1'), 'utf8').catch(() => ''))
+  const current = replayJournal(state, await readFile(join(dataDir, 'db.journal'), 'utf8').catch(() => ''))
+  return Math.max(state.journalSeq, rotated, current)
+}
+
+/** The store's content as a restart would see it (`db.json` plus the journals), for tools and tests. */
 export async function readStoreFiles(dataDir: string): Promise<StoreState> {
   const state = parseState(await readFile(join(dataDir, 'db.json'), 'utf8'))
-  replayJournal(state, await readFile(join(dataDir, 'db.journal.1'), 'utf8').catch(() => ''))
-  replayJournal(state, await readFile(join(dataDir, 'db.journal'), 'utf8').catch(() => ''))
+  await replayJournals(state, dataDir)
   return state
 }
