@@ -4,6 +4,7 @@ import {startTestEmulator} from './support/emulator.js'
 import {verifyLikeContractNodeHandler, verifySignature, verifyWithPython} from './support/contract-verify.js'
 import {startReceiver} from './support/receiver.js'
 import {tempDir} from './support/temp-dir.js'
+import {deliveriesSettled} from './support/wait-until.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
@@ -97,17 +98,33 @@ describe('signed delivery of every catalog event', () => {
     await receiver.close()
   })
 
-  it('each retry carries the same body and signature and a fresh real-clock X-JunkMail-Timestamp', async () => {
+  it('each retry carries the same body and signature, and an X-JunkMail-Timestamp that is its own send time on the real clock', async () => {
     let calls = 0
-    const receiver = await startReceiver(() => (++calls === 1 ? {status: 503} : {status: 200}))
-    const emulator = await startTestEmulator({timeScale: 6000})
+    const receiver = await startReceiver(() => (++calls < 2 ? {status: 503} : {status: 200}))
+    // Time scale 60: attempt 2 comes 1 s after attempt 1, a gap long enough that a timestamp
+    // carried over from the first attempt cannot pass for a fresh one.
+    const emulator = await startTestEmulator({timeScale: 60})
     await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.deleted']}})
-    await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.deleted'}})
-    const [first, second] = await receiver.waitFor(2)
-    expect(second.body.equals(first.body)).toBe(true)
-    expect(second.headers['x-junkmail-signature']).toBe(first.headers['x-junkmail-signature'])
-    expect(Number(second.headers['x-junkmail-timestamp'])).toBeGreaterThanOrEqual(Number(first.headers['x-junkmail-timestamp']))
-    expect(Number(second.headers['x-junkmail-timestamp'])).toBeGreaterThanOrEqual(second.at - 1000)
+    const {body: triggered} = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.deleted'}})
+    const requests = await receiver.waitFor(2)
+    await deliveriesSettled(emulator.api)
+    const {body: delivery} = await emulator.api('GET', `/_emulator/v1/deliveries/${triggered.data.deliveries[0].id}`)
+    expect(delivery.data.attempts.map((a: any) => a.outcome)).toEqual(['failure', 'success'])
+    const stamps = requests.map((r) => Number(r.headers['x-junkmail-timestamp']))
+    for (const [i, request] of requests.entries()) {
+      expect(request.body.equals(requests[0].body)).toBe(true)
+      expect(request.headers['x-junkmail-signature']).toBe(requests[0].headers['x-junkmail-signature'])
+      // The header is the time this attempt was sent, as recorded with it, and it reached the
+      // receiver right after (the receiver's clock is the same real clock).
+      expect(stamps[i], `attempt ${i + 1}`).toBe(Date.parse(delivery.data.attempts[i].sentAt))
+      expect(String(delivery.data.attempts[i].request.headers['X-JunkMail-Timestamp'])).toBe(String(stamps[i]))
+      expect(stamps[i], `attempt ${i + 1}`).toBeLessThanOrEqual(request.at)
+      expect(request.at - stamps[i], `attempt ${i + 1}: sent ${request.at - stamps[i]} ms before it arrived`).toBeLessThan(500)
+    }
+    expect(requests).toHaveLength(2)
+    expect(stamps[1] - stamps[0]).toBeGreaterThanOrEqual(1000 - 2)
+    // The payload's timestamp is the event's time, the same in every attempt.
+    expect(JSON.parse(requests[1].body.toString()).timestamp).toBeLessThanOrEqual(stamps[0])
     await receiver.close()
   })
 })

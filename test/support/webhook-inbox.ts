@@ -2,6 +2,9 @@ import {expect, onTestFinished} from 'vitest'
 import type {Api} from './emulator.js'
 import {verifyLikeContractNodeHandler, verifySignature} from './contract-verify.js'
 import {type ReceivedRequest, type Receiver, startReceiver} from './receiver.js'
+import {waitUntil} from './wait-until.js'
+
+export {waitUntil} from './wait-until.js'
 
 /** One webhook request as the contract describes it. */
 export interface Notification {
@@ -24,19 +27,6 @@ export interface WebhookInbox {
   /** Asserts each notification's signature with the contract's Node checks. */
   expectSigned(notification: Notification): void
   close(): Promise<void>
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Polls `check` every 10 ms until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await sleep(10)
-  }
 }
 
 /** Starts a receiver and registers it as a webhook for `events`; the receiver is closed after the test. */
