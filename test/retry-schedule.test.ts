@@ -175,6 +175,23 @@ describe('cancelling the pending deliveries of a webhook that stops receiving', 
     await receiver.close()
   })
 
+  it('a delivery cancelled while its attempt is in flight stays cancelled: the attempt is recorded, nothing is rescheduled', async () => {
+    const receiver = await startReceiver(() => 'hang')
+    const emulator = await startTestEmulator({timeScale: 1, attemptTimeoutMs: 400})
+    const {body: created} = await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['address.created']}})
+    const {body: triggered} = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'address.created'}})
+    const deliveryId: string = triggered.data.deliveries[0].id
+    await receiver.waitFor(1)
+    // The attempt is in flight (the endpoint hangs until the 400 ms deadline): delete the webhook.
+    expect((await emulator.api('DELETE', `/api/v1/webhooks/${created.data.id}`)).status).toBe(200)
+    const attempt = await waitUntil('the in-flight attempt to be recorded', () => emulator.context.store.attemptsForDelivery(deliveryId)[0])
+    expect(attempt).toMatchObject({number: 1, outcome: 'failure', errorClass: 'timeout', nextAttemptAt: null})
+    const {body} = await emulator.api('GET', `/_emulator/v1/deliveries/${deliveryId}`)
+    expect(body.data).toMatchObject({status: 'cancelled', reason: 'webhook deleted', attemptCount: 1, nextAttemptAt: null})
+    expect((await emulator.api('GET', '/_emulator/v1/status')).body.data.counts.pendingDeliveries).toBe(0)
+    await receiver.close()
+  })
+
   it('a pending delivery found at start whose webhook is disabled or gone, or whose event is gone, is cancelled when its attempt comes, and not sent', async () => {
     const {Store} = await import('../src/store/store.js')
     const dataDir = await tempDir()

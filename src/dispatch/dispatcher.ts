@@ -199,7 +199,10 @@ export class Dispatcher {
     const finished = Date.now()
     const ok = result.errorClass === null
     const exhausted = !ok && number >= this.maxAttempts
-    const nextAttemptAt = ok || exhausted ? null : finished + this.#o.timeScale.compress(profile.retryDelaysMs[number - 1])
+    // Cancelled while the request was in flight (its webhook deleted or disabled): the attempt
+    // happened and is recorded, but the delivery stays cancelled and nothing is rescheduled.
+    const cancelled = (delivery as Delivery).status === 'cancelled' // (read again: the await above may have changed it)
+    const nextAttemptAt = ok || exhausted || cancelled ? null : finished + this.#o.timeScale.compress(profile.retryDelaysMs[number - 1])
     const attempt = store.addAttempt({
       id: randomUUID(),
       deliveryId,
@@ -216,13 +219,18 @@ export class Dispatcher {
       outcome: ok ? 'success' : 'failure',
       nextAttemptAt,
     })
-    store.updateDelivery(delivery, {
-      attemptCount: number,
-      status: ok ? 'succeeded' : exhausted ? 'failed' : 'pending',
-      nextAttemptAt,
-      completedAt: ok || exhausted ? finished : null,
-      reason: exhausted ? `all ${number} attempts failed` : null,
-    })
+    store.updateDelivery(
+      delivery,
+      cancelled
+        ? {attemptCount: number}
+        : {
+            attemptCount: number,
+            status: ok ? 'succeeded' : exhausted ? 'failed' : 'pending',
+            nextAttemptAt,
+            completedAt: ok || exhausted ? finished : null,
+            reason: exhausted ? `all ${number} attempts failed` : null,
+          },
+    )
     const current = store.getWebhook(webhook.id) === webhook
     const failureCount = ok ? 0 : webhook.failureCount + 1
     if (current && failureCount !== webhook.failureCount) store.updateWebhook(webhook, {failureCount})
