@@ -7,6 +7,8 @@ export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 export interface CliResult {
   code: number | null
   stdout: string
+  /** stdout as the exact bytes written. */
+  stdoutBytes: Buffer
   stderr: string
 }
 
@@ -18,12 +20,15 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
       env: {...process.env, NODE_ENV: undefined, JUNKMAIL_API_URL: undefined, JUNKMAIL_API_KEY: undefined, JUNKMAIL_DATA_DIR: undefined, ...options.env},
       stdio: ['pipe', 'pipe', 'pipe'],
     })
-    let stdout = ''
+    const out: Buffer[] = []
     let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c))
+    child.stdout.on('data', (c: Buffer) => out.push(c))
     child.stderr.on('data', (c: Buffer) => (stderr += c))
     child.on('error', reject)
-    child.on('close', (code) => resolve({code, stdout, stderr}))
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out)
+      resolve({code, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr})
+    })
     child.stdin.end(options.input ?? '')
   })
 }

@@ -1,0 +1,106 @@
+import {describe, expect, it} from 'vitest'
+import {runCli} from './support/cli.js'
+import {type ApiResponse, startTestEmulator} from './support/emulator.js'
+import {startReceiver} from './support/receiver.js'
+import {deliveriesSettled} from './support/wait-until.js'
+
+/** Asserts a JSON error answer with its status, code and field. */
+function expectError(response: ApiResponse, status: number, code: string, field: string) {
+  expect(response.status, response.text).toBe(status)
+  expect(response.body.error).toMatchObject({status, code, field, message: expect.any(String)})
+}
+
+describe('emulator routes: deliveries, resend and trigger to a disabled webhook', () => {
+  it('GET /_emulator/v1/deliveries lists newest first and filters by webhookId, eventId and status, with limit', async () => {
+    let failNext = true
+    const receiver = await startReceiver(() => (failNext ? {status: 500} : {status: 200}))
+    const emulator = await startTestEmulator({timeScale: 1})
+    const hook = async (events: string[]) => (await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events}})).body.data.id as string
+    const a = await hook(['address.created', 'email.deleted'])
+    const b = await hook(['address.created'])
+    const trigger = async (event: string) => (await emulator.api('POST', '/_emulator/v1/events', {body: {event, wait: true}})).body.data
+    const first = await trigger('address.created') // to a and b: both fail, pending (next attempt a real minute away)
+    failNext = false
+    const second = await trigger('email.deleted') // to a: succeeds
+
+    const list = async (query: string) => {
+      const response = await emulator.api('GET', `/_emulator/v1/deliveries${query}`)
+      expect(response.status, response.text).toBe(200)
+      return response.body.data as Array<{id: string; webhookId: string; eventId: string; status: string}>
+    }
+    const ids = (deliveries: Array<{id: string}>) => deliveries.map((d) => d.id)
+    const [firstToA, firstToB] = [a, b].map((w) => first.deliveries.find((d: {webhookId: string}) => d.webhookId === w).id)
+    const secondToA = second.deliveries[0].id
+    expect(ids(await list(''))).toEqual([secondToA, firstToB, firstToA])
+    expect(ids(await list(`?webhookId=${a}`))).toEqual([secondToA, firstToA])
+    expect(ids(await list(`?eventId=${first.event.id}`))).toEqual([firstToB, firstToA])
+    expect(ids(await list(`?eventId=${first.event.id}&webhookId=${b}`))).toEqual([firstToB])
+    expect(ids(await list('?status=pending'))).toEqual([firstToB, firstToA])
+    expect(ids(await list('?status=succeeded'))).toEqual([secondToA])
+    expect(ids(await list('?limit=1'))).toEqual([secondToA])
+    expect(await list('?webhookId=00000000-0000-0000-0000-000000000000')).toEqual([])
+    const [shown] = await list(`?webhookId=${b}`)
+    expect(shown).toEqual({
+      id: firstToB,
+      eventId: first.event.id,
+      webhookId: b,
+      url: receiver.url,
+      status: 'pending',
+      attemptCount: 1,
+      maxAttempts: 5,
+      nextAttemptAt: expect.stringMatching(/Z$/),
+      createdAt: expect.stringMatching(/Z$/),
+      completedAt: null,
+      reason: null,
+    })
+    const limit = await emulator.api('GET', '/_emulator/v1/deliveries?limit=0')
+    expect(limit.status).toBe(400)
+    expect(limit.body.error).toMatchObject({code: 'validation_error', field: 'limit'})
+    expect((await emulator.api('GET', '/_emulator/v1/deliveries', {key: null})).status).toBe(401)
+    await receiver.close()
+  })
+
+  it('resend and trigger aimed at a disabled webhook: 409 webhook_disabled naming webhookId, nothing created; after enable both work', async () => {
+    const receiver = await startReceiver(() => ({status: 500}))
+    // A time scale so large that the whole retry schedule plays out in a few milliseconds.
+    const emulator = await startTestEmulator({timeScale: 10_000_000})
+    const {body: created} = await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.deleted']}})
+    const webhookId: string = created.data.id
+    const {body: triggered} = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.deleted'}})
+    const eventId: string = triggered.data.event.id
+    await deliveriesSettled(emulator.api)
+    expect((await emulator.api('GET', `/api/v1/webhooks/${webhookId}`)).body.data).toMatchObject({enabled: false, failureCount: 5})
+    const before = (await emulator.api('GET', '/_emulator/v1/status')).body.data.counts
+
+    const resend = await emulator.api('POST', `/_emulator/v1/events/${eventId}/resend`, {body: {webhookId}})
+    expectError(resend, 409, 'webhook_disabled', 'webhookId')
+    expect(resend.body.error.message).toContain(`junkmail webhooks enable ${webhookId}`)
+    expectError(await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.deleted', webhookId}}), 409, 'webhook_disabled', 'webhookId')
+    // Without a webhookId a resend goes to the enabled subscribers: none.
+    expect((await emulator.api('POST', `/_emulator/v1/events/${eventId}/resend`)).body.data.deliveries).toEqual([])
+    const after = (await emulator.api('GET', '/_emulator/v1/status')).body.data.counts
+    expect({events: after.events, deliveries: after.deliveries}).toEqual({events: before.events, deliveries: before.deliveries})
+    expect(receiver.requests).toHaveLength(5)
+
+    // The CLI says the same, exit code 1.
+    const cli = await runCli(['events', 'resend', eventId, '--webhook', webhookId, '--api-url', emulator.url])
+    expect(cli.code).toBe(1)
+    expect(cli.stderr).toBe(`Error: webhook ${webhookId} is disabled; enable it first (junkmail webhooks enable ${webhookId})\n`)
+
+    expect((await emulator.api('POST', `/_emulator/v1/webhooks/${webhookId}/enable`)).status).toBe(200)
+    const again = await emulator.api('POST', `/_emulator/v1/events/${eventId}/resend`, {body: {webhookId, wait: true}})
+    expect(again.status, again.text).toBe(201)
+    expect(again.body.data.deliveries).toMatchObject([{webhookId, eventId, firstAttempt: {number: 1, outcome: 'failure'}}])
+    expect(receiver.requests[5].body.equals(receiver.requests[0].body)).toBe(true)
+    await deliveriesSettled(emulator.api)
+    await receiver.close()
+  })
+
+  it('resend: unknown event → 404 naming id; a webhook not subscribed to the event → 409 naming webhookId', async () => {
+    const emulator = await startTestEmulator()
+    const {body: created} = await emulator.api('POST', '/api/v1/webhooks', {body: {url: 'http://127.0.0.1:9/hook', events: ['address.created']}})
+    const {body: triggered} = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.deleted', wait: false}})
+    expectError(await emulator.api('POST', '/_emulator/v1/events/00000000-0000-0000-0000-000000000000/resend'), 404, 'not_found', 'id')
+    expectError(await emulator.api('POST', `/_emulator/v1/events/${triggered.data.event.id}/resend`, {body: {webhookId: created.data.id}}), 409, 'not_subscribed', 'webhookId')
+  })
+})
