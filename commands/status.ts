@@ -2,10 +2,11 @@ import {ApiCommand, EMULATOR_PREFIX} from '../src/cli/api-command.js'
 
 interface Status {
   version: string
+  node: string
   pid: number
   startedAt: string
   apiUrl: string
-  smtp: {host: string; port: number} | null
+  smtp: {host: string; port: number; sessions: number; messagesInProgress: number} | null
   dataDir: string | null
   inMemory: boolean
   provider: string
@@ -25,9 +26,9 @@ export default class StatusCommand extends ApiCommand {
     const client = await this.client(flags)
     const {data: s} = await client.get<{data: Status}>(`${EMULATOR_PREFIX}/status`)
     const c = s.counts
-    this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt})`)
+    this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt}, Node.js ${s.node})`)
     this.say(`  API         ${s.apiUrl}/api/v1`)
-    this.say(`  SMTP        ${s.smtp ? `${s.smtp.host}:${s.smtp.port}` : 'off (--no-smtp)'}`)
+    this.say(`  SMTP        ${s.smtp ? `${s.smtp.host}:${s.smtp.port}${smtpActivity(s.smtp)}` : 'off (--no-smtp)'}`)
     this.say(`  provider    ${s.provider}`)
     this.say(`  store       ${s.inMemory ? 'in memory (nothing on disk)' : `${s.dataDir}/db.json`}`)
     this.say(`  time scale  ${s.timeScale} (1 min of the retry schedule takes ${(60 / s.timeScale).toFixed(3).replace(/\.?0+$/, '')} s)`)
@@ -42,4 +43,12 @@ export default class StatusCommand extends ApiCommand {
     if (s.storeError) this.say(`  store error ${s.storeError}`)
     return s
   }
+}
+
+/** ` (2 sessions open, 1 message in progress)`, or nothing when the sink is idle. */
+function smtpActivity(smtp: {sessions: number; messagesInProgress: number}): string {
+  const parts = []
+  if (smtp.sessions > 0) parts.push(`${smtp.sessions} session${smtp.sessions === 1 ? '' : 's'} open`)
+  if (smtp.messagesInProgress > 0) parts.push(`${smtp.messagesInProgress} message${smtp.messagesInProgress === 1 ? '' : 's'} in progress`)
+  return parts.length > 0 ? ` (${parts.join(', ')})` : ''
 }

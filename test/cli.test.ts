@@ -173,6 +173,31 @@ describe('junkmail CLI', () => {
     expect(out).toContain('Stopped.')
   })
 
+  it('dev on a port in use (API or SMTP): one line naming the port and the flag, exit 1, and nothing left listening or on disk', async () => {
+    const {createServer} = await import('node:net')
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const taken = (blocker.address() as {port: number}).port
+    try {
+      const cwd = await tempDir()
+      const api = await runCli(['dev', '--port', String(taken), '--smtp-port', '0'], {cwd})
+      expect(api.code).toBe(1)
+      expect(api.stderr).toBe(`Error: port ${taken} on 127.0.0.1 is already in use; pick another with --port (or --port 0 for any free port)\n`)
+      const smtp = await runCli(['dev', '--port', '0', '--smtp-port', String(taken)], {cwd})
+      expect(smtp.code).toBe(1)
+      expect(smtp.stderr).toBe(`Error: SMTP port ${taken} on 127.0.0.1 is already in use; pick another with --smtp-port (or --smtp-port 0 for any free port)\n`)
+      const asJson = await runCli(['dev', '--port', '0', '--smtp-port', String(taken), '--json'], {cwd})
+      expect(asJson.code).toBe(1)
+      expect(JSON.parse(asJson.stdout).error.message).toContain(`SMTP port ${taken} on 127.0.0.1 is already in use`)
+      // The data dir was released: no runtime file names a process that is not running.
+      expect(existsSync(join(cwd, '.junkmail', 'runtime.json'))).toBe(false)
+      const started = await startDevProcess([], {cwd})
+      expect(started.ready.port).toBeGreaterThan(0)
+    } finally {
+      blocker.close()
+    }
+  })
+
   it('catalog works without an emulator', async () => {
     const list = await runCli(['catalog', '--json'])
     expect(list.code).toBe(0)

@@ -11,7 +11,10 @@ import {type Api, startTestEmulator} from './support/emulator.js'
 import {pythonSmtp} from './support/python-smtp.js'
 import {ehlo, openSmtp, queuedIds, sendOnce} from './support/smtp-dialogue.js'
 import {tempDir} from './support/temp-dir.js'
+import {fillDisk, smallDisk, tmpfsUnavailable} from './support/small-disk.js'
+import {skipBecause} from './support/skip.js'
 import {subscribe} from './support/webhook-inbox.js'
+import {waitUntil} from './support/wait-until.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
@@ -662,4 +665,95 @@ describe('concurrency', () => {
     const {body: reloaded} = await again.api('GET', '/api/v1/emails?limit=5000')
     expect(new Set(reloaded.data.map((e: any) => e.id))).toEqual(new Set(ids))
   }, 30_000)
+})
+
+describe('SMTP refusals: 421 and 451', () => {
+  it('421 to a session beyond the client limit, to an HTTP request sent to the SMTP port, and to open sessions when the emulator stops', async () => {
+    const emulator = await startTestEmulator({smtpMaxClients: 2})
+    const first = await openSmtp(emulator.smtpPort!)
+    const second = await openSmtp(emulator.smtpPort!)
+    expect([first.greeting.code, second.greeting.code]).toEqual([220, 220])
+    const third = await openSmtp(emulator.smtpPort!)
+    expect(third.greeting.code).toBe(421)
+    expect(third.greeting.lines).toEqual(['junkmail.local Too many connected clients, try again in a moment'])
+    await waitUntil('the refused session to be closed', () => (third.socket.closed ? true : undefined))
+    // A browser tricked into POSTing to the SMTP port: refused, and the session is closed.
+    await second.quit()
+    const browser = await openSmtp(emulator.smtpPort!)
+    const http = await browser.command('POST /api/v1/webhooks HTTP/1.1')
+    expect(http.code).toBe(421)
+    expect(http.lines).toEqual(['HTTP requests not allowed'])
+    await waitUntil('the HTTP session to be closed', () => (browser.socket.closed ? true : undefined))
+
+    // Stopping: a command in the grace period gets 421, and the idle session is told 421 before it is cut.
+    expect((await first.command('EHLO client.test')).code).toBe(250)
+    const idle = await openSmtp(emulator.smtpPort!)
+    const stopping = emulator.stop()
+    const busy = await first.command('NOOP')
+    expect(busy.code).toBe(421)
+    expect(busy.lines).toEqual(['Server shutting down'])
+    const told = await idle.reply()
+    expect(told.code).toBe(421)
+    expect(told.lines).toEqual(['Server shutting down'])
+    await stopping
+    await waitUntil('the idle session to be closed', () => (idle.socket.closed ? true : undefined))
+  })
+
+  it('451 when the message cannot be stored (the mail folder is not a folder): nothing is kept, and the next mail is', async () => {
+    const {mkdir, rename, rm, writeFile} = await import('node:fs/promises')
+    const dataDir = await tempDir()
+    const emulator = await startTestEmulator({dataDir})
+    const inbox = await subscribe(emulator.api, ['email.received'])
+    const mailDir = join(dataDir, 'mail')
+    await rm(mailDir, {recursive: true})
+    await writeFile(mailDir, 'not a folder')
+    const refused = await sendOnce(emulator.smtpPort!, {from: 'sender@example.com', to: ['unlucky@junkmail.local'], message: plainMessage({to: 'unlucky@junkmail.local', subject: 'not stored'})})
+    expect(refused.rcpt.map((r) => r.code)).toEqual([250])
+    expect(refused.data?.code).toBe(451)
+    expect(refused.data?.lines[0]).toMatch(/^4\.3\.0 could not store the message: ENOTDIR: not a directory/)
+    expect((await emulator.api('GET', '/api/v1/emails')).body.data).toEqual([])
+    expect((await emulator.api('GET', '/_emulator/v1/events?type=email.received')).body.data).toEqual([])
+
+    await rename(mailDir, `${mailDir}.file`)
+    await mkdir(mailDir)
+    const kept = await sendOnce(emulator.smtpPort!, {from: 'sender@example.com', to: ['unlucky@junkmail.local'], message: plainMessage({to: 'unlucky@junkmail.local', subject: 'stored'})})
+    expect(kept.data?.code).toBe(250)
+    expect((await emulator.api('GET', '/api/v1/emails')).body.data.map((e: any) => [e.id, e.subject])).toEqual([[kept.emailIds[0], 'stored']])
+    expect((await inbox.waitFor('email.received', 1)).map((n) => n.data.emailId)).toEqual(kept.emailIds)
+  })
+
+  it('451 on a full disk (a real tmpfs): at RCPT for an address that must be created, at DATA for a known one; the session goes on once there is room', async (context) => {
+    if (tmpfsUnavailable) skipBecause(context, tmpfsUnavailable)
+    const {rm} = await import('node:fs/promises')
+    const disk = await smallDisk(512 * 1024)
+    const emulator = await startTestEmulator({dataDir: join(disk, 'data')})
+    expect((await emulator.api('POST', '/api/v1/addresses', {body: {localPart: 'known'}})).status).toBe(201)
+    const filler = join(disk, 'filler')
+    await fillDisk(filler)
+    // What room is left is in the last page of the journal: new addresses take it, until one can't
+    // be written (the API answers 500), and from then on the journal cannot grow.
+    let status = 201
+    for (let i = 0; i < 100 && status === 201; i++) status = (await emulator.api('POST', '/api/v1/addresses', {body: {}})).status
+    expect(status).toBe(500)
+
+    const {smtp} = await ehlo(emulator.smtpPort!)
+    expect((await smtp.command('MAIL FROM:<sender@example.com>')).code).toBe(250)
+    const rcpt = await smtp.command('RCPT TO:<new-address@junkmail.local>')
+    expect(rcpt.code).toBe(451)
+    expect(rcpt.lines[0]).toMatch(/^4\.3\.0 ENOSPC: no space left on device/)
+    expect((await smtp.command('RCPT TO:<known@junkmail.local>')).code).toBe(250)
+    const data = await smtp.data(plainMessage({to: 'known@junkmail.local', subject: 'disk full'}))
+    expect(data.code).toBe(451)
+    expect(data.lines[0]).toMatch(/^4\.3\.0 could not store the message: ENOSPC: no space left on device/)
+    expect((await emulator.api('GET', '/api/v1/emails')).body.data).toEqual([])
+
+    // Room again: the same session goes on and the mail is stored.
+    await rm(filler)
+    expect((await smtp.command('MAIL FROM:<sender@example.com>')).code).toBe(250)
+    expect((await smtp.command('RCPT TO:<known@junkmail.local>')).code).toBe(250)
+    const stored = await smtp.data(plainMessage({to: 'known@junkmail.local', subject: 'room again'}))
+    expect(stored.code).toBe(250)
+    expect((await emulator.api('GET', '/api/v1/emails')).body.data.map((e: any) => e.subject)).toEqual(['room again'])
+    await smtp.quit()
+  })
 })

@@ -55,6 +55,8 @@ export interface EmulatorOptions {
   readonly addressLifetimeSeconds?: number
   /** PEM key and certificate for STARTTLS (off without them). */
   readonly smtpTls?: {key: Buffer; cert: Buffer}
+  /** SMTP sessions open at once; one more is greeted with 421 and closed. @default 1000 */
+  readonly smtpMaxClients?: number
   /**
    * Leave the pending deliveries and address expiries found in the data dir unscheduled until
    * {@link RunningEmulator.resumeBacklog} is called, so a caller can subscribe to `events` first
@@ -144,7 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       apiUrl: () => url,
       dataDir,
       version: packageVersion(),
-      smtp: () => (smtp ? {host, port: smtp.port} : null),
+      smtp: () => (smtp ? {host, port: smtp.port, ...smtp.activity()} : null),
     })
     try {
       await app.listen({host, port: options.port ?? DEFAULT_API_PORT})
@@ -165,6 +167,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
         maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
         tls: options.smtpTls,
+        maxClients: options.smtpMaxClients,
       })
       // Stop taking mail first, so nothing arrives once the rest is shutting down.
       cleanups.unshift(() => smtp!.close())

@@ -16,14 +16,29 @@ export interface SmtpSinkOptions {
   readonly maxRecipients: number
   /** PEM key and certificate: STARTTLS is offered only when both are given. */
   readonly tls?: {key: Buffer; cert: Buffer}
+  /** Sessions open at once; one more is greeted with 421 and closed. @default 1000 */
+  readonly maxClients?: number
+}
+
+/** What the sink is doing right now. */
+export interface SmtpActivity {
+  /** SMTP sessions open. */
+  readonly sessions: number
+  /** Messages in DATA or being stored, not yet answered. */
+  readonly messagesInProgress: number
 }
 
 /** A running SMTP sink. */
 export interface RunningSmtpSink {
   readonly host: string
   readonly port: number
+  activity(): SmtpActivity
+  /** Stops listening; sessions still open get `421 Server shutting down` after a short grace period. */
   close(): Promise<void>
 }
+
+/** How long open sessions may go on once the sink is closing, before they get 421 and are cut. */
+const CLOSE_GRACE_MS = 200
 
 /** Port already taken. */
 export class SmtpPortInUseError extends Error {
@@ -54,6 +69,7 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
     return s
   }
 
+  let messagesInProgress = 0
   const serverOptions: SMTPServerOptions = {
     name: 'junkmail.local',
     banner: 'junkmail emulator ready',
@@ -66,7 +82,8 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
     ...(options.tls ? {key: options.tls.key, cert: options.tls.cert} : {}),
     hideSTARTTLS: !options.tls,
     logger: false,
-    maxClients: 1000,
+    maxClients: options.maxClients ?? 1000,
+    closeTimeout: CLOSE_GRACE_MS,
     onAuth(auth, _session, callback) {
       callback(null, {user: auth.username ?? 'anonymous'})
     },
@@ -90,7 +107,17 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
         (error) => callback(smtpError(451, `4.3.0 ${(error as Error).message}`)),
       )
     },
-    onData(stream, session, callback) {
+    onData(stream, session, reply) {
+      // Counted from DATA until the reply: every path below ends in exactly one reply (a client
+      // that goes away mid-DATA makes smtp-server destroy the stream with an error).
+      messagesInProgress++
+      let replied = false
+      const callback: typeof reply = (...args) => {
+        if (replied) return
+        replied = true
+        messagesInProgress--
+        reply(...args)
+      }
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => {
         if (!stream.sizeExceeded) chunks.push(chunk)
@@ -132,17 +159,12 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
   })
   const address = server.server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
+  const connections = (server as unknown as {connections: Set<unknown>}).connections
   return {
     host: options.host,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        // Sessions still open are cut after a short grace period.
-        setTimeout(() => {
-          for (const connection of (server as unknown as {connections: Set<{close(): void}>}).connections) connection.close()
-        }, 200).unref()
-      }),
+    activity: () => ({sessions: connections.size, messagesInProgress}),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
 

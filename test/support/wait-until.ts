@@ -25,3 +25,16 @@ export async function deliveriesSettled(api: Api, timeoutMs = 10_000): Promise<R
     return last.pendingDeliveries === 0 ? last : undefined
   }, timeoutMs)
 }
+
+/**
+ * Resolves once the SMTP sink has no session open and no message in DATA or being stored: every
+ * mail the closed sessions sent is then either stored (and its email.received recorded) or not.
+ */
+export async function smtpIdle(api: Api, timeoutMs = 10_000): Promise<void> {
+  let last: unknown = null
+  await waitUntil(() => `the SMTP sink to be idle (status smtp: ${JSON.stringify(last)})`, async () => {
+    const {body} = await api('GET', '/_emulator/v1/status')
+    last = body.data.smtp
+    return body.data.smtp.sessions === 0 && body.data.smtp.messagesInProgress === 0 ? true : undefined
+  }, timeoutMs)
+}

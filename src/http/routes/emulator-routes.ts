@@ -4,6 +4,7 @@ import {type EmulatorContext, OperationError} from '../../emulator/emulator-cont
 import {requireEvent, resendEvent, triggerEvent} from '../../emulator/event-operations.js'
 import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/present.js'
 import {enableWebhook} from '../../emulator/webhook-operations.js'
+import type {SmtpActivity} from '../../smtp/smtp-sink.js'
 import type {Delivery} from '../../store/types.js'
 import {SCOPES} from '../auth.js'
 import {defineResource} from '../define-resource.js'
@@ -18,8 +19,8 @@ export interface EmulatorFacts {
   readonly apiUrl: () => string
   readonly dataDir: string | null
   readonly version: string
-  /** Where the SMTP sink listens, once started (null without one). */
-  readonly smtp: () => {host: string; port: number} | null
+  /** Where the SMTP sink listens and what it is doing, once started (null without one). */
+  readonly smtp: () => ({host: string; port: number} & SmtpActivity) | null
 }
 
 const id = (request: FastifyRequest): string => (request.params as {id: string}).id
@@ -55,6 +56,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       handler: async () => ({
         data: {
           version: facts.version,
+          node: process.version,
           pid: process.pid,
           startedAt: facts.startedAt,
           apiUrl: facts.apiUrl(),
