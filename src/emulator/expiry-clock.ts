@@ -12,6 +12,11 @@ export class ExpiryClock {
     this.#onDue = onDue
   }
 
+  /** Expiries scheduled and not yet come. */
+  get size(): number {
+    return this.#queue.size
+  }
+
   schedule(id: string, at: number): void {
     if (this.#stopped) return
     this.#queue.push(id, at)

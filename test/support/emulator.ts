@@ -40,3 +40,22 @@ export function api(baseUrl: string, apiKey: string): Api {
     return {status: response.status, headers: response.headers, body: parsed, text}
   }
 }
+
+/** An event as the emulator recorded it. */
+export interface RecordedEvent {
+  id: string
+  type: string
+  source: string
+  payload: {event: string; timestamp: number; data: Record<string, any>}
+}
+
+/**
+ * Every event the emulator has recorded (of one type, if given), oldest first. An event is recorded
+ * before the call that caused it is answered (the API reply, the SMTP 250): a check of this list
+ * needs no waiting.
+ */
+export async function recordedEvents(api: Api, type?: string): Promise<RecordedEvent[]> {
+  const {status, body, text} = await api('GET', `/_emulator/v1/events?limit=100000${type ? `&type=${encodeURIComponent(type)}` : ''}`)
+  if (status !== 200) throw new Error(`GET /_emulator/v1/events: ${status} ${text}`)
+  return (body.data as RecordedEvent[]).reverse()
+}
