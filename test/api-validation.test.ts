@@ -40,7 +40,9 @@ function expectError(response: ApiResponse, status: number, expected: {code?: st
 /** A 400 validation error naming `field`, whose first detail repeats the field and message. */
 function expectInvalid(response: ApiResponse, field: string, message: RegExp | string) {
   const error = expectError(response, 400, {code: 'validation_error', field, message})
-  if (error.details) expect(error.details[0]).toEqual({field, message: expect.any(String)})
+  // The message is "<field>: <problem>", and the first detail is that same problem.
+  expect(error.message.startsWith(`${field}: `), error.message).toBe(true)
+  expect(error.details?.[0]).toEqual({field, message: error.message.slice(field.length + 2)})
   return error
 }
 
@@ -109,7 +111,6 @@ describe('POST /api/v1/webhooks: events', () => {
   })
   it('11 events → 400 naming events (max 10)', async () => {
     const eleven = [...KNOWN_EVENTS, ...KNOWN_EVENTS, KNOWN_EVENTS[0]]
-    expect(eleven).toHaveLength(11)
     expectInvalid(await create({url: valid.url, events: eleven}), 'events', /at most 10/)
   })
   it('unknown event name → 400 naming the item, message listing every known event', async () => {
@@ -172,13 +173,9 @@ describe('POST /api/v1/webhooks: the body itself', () => {
     expect(response.status, response.text).toBe(201)
   })
   it('body over 100 KiB → 413 naming body; exactly 100 KiB is accepted', async () => {
-    const over = bodyOfSize(100 * 1024 + 1)
-    expect(Buffer.byteLength(over)).toBe(102_401)
-    expectError(await createRaw(over, 'application/json'), 413, {code: 'payload_too_large', field: 'body'})
+    expectError(await createRaw(bodyOfSize(100 * 1024 + 1), 'application/json'), 413, {code: 'payload_too_large', field: 'body'})
     expectError(await createRaw(bodyOfSize(1024 * 1024), 'application/json'), 413, {field: 'body'})
-    const atLimit = bodyOfSize(100 * 1024)
-    expect(Buffer.byteLength(atLimit)).toBe(102_400)
-    const ok = await createRaw(atLimit, 'application/json')
+    const ok = await createRaw(bodyOfSize(100 * 1024), 'application/json')
     expect(ok.status, ok.text).toBe(201)
   })
   it('a refused request creates no webhook', async () => {
@@ -250,7 +247,7 @@ describe('GET and DELETE /api/v1/webhooks', () => {
     const created = (await create(valid)).body.data
     const response = await api('GET', `${WEBHOOKS}/${created.id}`)
     expect(response.status, response.text).toBe(200)
-    expect(response.body.data).toMatchObject({id: created.id, url: valid.url, enabled: true, failureCount: 0})
+    expect(response.body.data).toEqual({id: created.id, url: valid.url, events: valid.events, createdAt: created.createdAt, enabled: true, failureCount: 0, disabledAt: null, disabledReason: null})
     expect(response.text).not.toContain('secret')
     expect(response.text).not.toContain(created.secret)
   })
@@ -351,7 +348,7 @@ describe('routes and methods', () => {
   it('OPTIONS on an existing resource is a wrong method too → 405 with Allow, not "no route"', async () => {
     const response = await api('OPTIONS', WEBHOOKS)
     expectError(response, 405, {code: 'method_not_allowed'})
-    expect(response.headers.get('allow')).toMatch(/GET/)
+    expect(response.headers.get('allow')!.split(',').map((m) => m.trim()).sort()).toEqual(['GET', 'HEAD', 'POST'])
   })
 })
 
