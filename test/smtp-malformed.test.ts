@@ -1,20 +1,21 @@
-import {randomBytes} from 'node:crypto'
 import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {type RunningEmulator} from '../src/emulator/start-emulator.js'
-import {type Api, startTestEmulator} from './support/emulator.js'
+import {type Api, recordedEvents, startTestEmulator} from './support/emulator.js'
+import {seededBytes} from './support/seeded-bytes.js'
 import {dotStuff, ehlo, openSmtp, queuedIds, sendOnce} from './support/smtp-dialogue.js'
 import {tempDir} from './support/temp-dir.js'
+import {deliveriesSettled, smtpIdle} from './support/wait-until.js'
 import {subscribe, type WebhookInbox, waitUntil} from './support/webhook-inbox.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const crlf = (...lines: string[]) => lines.join('\r\n')
 const bytes = (...parts: Array<string | Buffer>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)))
 
-/** Random bytes with NULs, bare CRs and LFs and line-leading dots in them, ending in CRLF. */
+/** Random-looking bytes (the same on every run) with NULs, bare CRs and LFs and line-leading dots in them, ending in CRLF. */
 function junk(size: number): Buffer {
-  const b = randomBytes(size)
+  const b = seededBytes(`junk ${size}`, size)
   b[0] = 0x00
   b[1] = 0x2e
   b.set([0x0a, 0x2e, 0x0d, 0x00, 0x0d, 0x0a, 0x2e, 0x2e, 0x00], 100)
@@ -35,6 +36,8 @@ interface MalformedCase {
   stored?: Buffer
   /** Optional checks on GET /api/v1/emails/:id. */
   detail?: (data: any) => void
+  /** The bytes of each attachment the API must return (none when absent). */
+  attachments?: Buffer[]
   /** False when the header block is junk that has no lines to compare the parsed headers with. */
   textHeaders?: false
 }
@@ -90,6 +93,8 @@ const cases: MalformedCase[] = [
     ),
     from: 'broken@example.com',
     subject: 'broken boundaries',
+    attachments: [Buffer.from([0, 1, 2])],
+    detail: (d) => expect(d.attachments).toMatchObject([{index: 0, filename: 'x.bin', contentType: 'application/octet-stream', size: 3}]),
   },
   {
     name: 'a 100 KB header line',
@@ -116,6 +121,8 @@ const cases: MalformedCase[] = [
     message: bytes(crlf('From: junk@example.com', 'Subject: junk body', 'Content-Type: application/octet-stream', '', ''), junk(4096)),
     from: 'junk@example.com',
     subject: 'junk body',
+    // The whole body is one unnamed attachment, its bytes as sent.
+    attachments: [junk(4096)],
   },
   {
     name: '8-bit (raw UTF-8) headers',
@@ -152,7 +159,8 @@ const cases: MalformedCase[] = [
     name: 'an unknown charset',
     message: Buffer.from(crlf('From: odd@example.com', 'Subject: =?x-no-such-charset?Q?odd?=', 'Content-Type: text/plain; charset=x-no-such-charset', '', 'text', '')),
     from: 'odd@example.com',
-    subject: expect.any(String) as unknown as string,
+    // The encoded word's bytes, read as Latin-1 would read them (the charset is unknown).
+    subject: 'odd',
   },
   {
     name: 'a line without a colon among the headers',
@@ -204,7 +212,7 @@ const cases: MalformedCase[] = [
     name: 'a From without any address (empty group) and a NUL in the Subject',
     message: Buffer.from(crlf('From: undisclosed-senders:;', 'Subject: nul\u0000inside', '', 'x', '')),
     from: ENVELOPE_FROM,
-    subject: expect.stringMatching(/^nul.?inside$/) as unknown as string,
+    subject: 'nul\u0000inside',
   },
   {
     name: 'multipart nested 200 levels deep',
@@ -250,10 +258,11 @@ async function deliverAndCheck(emulator: RunningEmulator & {api: Api}, inbox: We
   expect(data).toMatchObject({id, from: c.from, subject: c.subject, size: (c.stored ?? c.message).length})
   c.detail?.(data)
   if (c.textHeaders !== false && options.headerNames !== false) expectFaithfulHeaders(c.name, data.headers, c.stored ?? c.message)
-  for (let i = 0; i < data.attachments.length; i++) {
+  expect(data.attachments, c.name).toHaveLength(c.attachments?.length ?? 0)
+  for (const [i, bytes] of (c.attachments ?? []).entries()) {
     const attachment = await fetch(`${emulator.url}/api/v1/emails/${id}/attachments/${i}`, authed(emulator))
     expect(attachment.status, `${c.name}: attachment ${i}`).toBe(200)
-    await attachment.arrayBuffer()
+    expect(Buffer.from(await attachment.arrayBuffer()).equals(bytes), `${c.name}: attachment ${i} bytes`).toBe(true)
   }
   return id
 }
@@ -314,14 +323,15 @@ describe('a client that goes away in the middle of DATA', () => {
     const emulator = await startTestEmulator({dataDir})
     const inbox = await subscribe(emulator.api, ['email.received'])
     const mailDir = join(dataDir, 'mail')
-    const message = bytes(crlf('From: quitter@example.com', 'Subject: never finished', '', ''), randomBytes(512 * 1024).toString('base64'), '\r\n')
+    const message = bytes(crlf('From: quitter@example.com', 'Subject: never finished', '', ''), seededBytes('never finished', 512 * 1024).toString('base64'), '\r\n')
 
     for (const cut of [message.length >> 1, 10, message.length]) {
       const {smtp} = await ehlo(emulator.smtpPort!)
       expect((await smtp.command('MAIL FROM:<quitter@example.com>')).code).toBe(250)
       expect((await smtp.command('RCPT TO:<midway@junkmail.local>')).code).toBe(250)
       expect((await smtp.command('DATA')).code).toBe(354)
-      // Part (or all) of the message, but never the final dot.
+      // Part (or all) of the message, but never the final dot; the reset comes a little later, so
+      // the sink reads those bytes first (a reset right away could discard them unread).
       await new Promise<void>((resolve) => smtp.socket.write(message.subarray(0, cut), () => resolve()))
       await sleep(100)
       smtp.socket.destroy()
@@ -335,10 +345,12 @@ describe('a client that goes away in the middle of DATA', () => {
     halfClose.socket.end(message.subarray(0, 1000))
     await waitUntil('the half-closed session to end', () => (halfClose.socket.closed ? true : undefined), 5000)
 
-    await sleep(300)
+    // Once the sink has no session and no message in progress, all four are decided: none stored.
+    await smtpIdle(emulator.api)
     expect((await emulator.api('GET', '/api/v1/emails')).body.data).toEqual([])
-    expect(inbox.all()).toEqual([])
+    expect((await recordedEvents(emulator.api)).map((e) => e.type)).toEqual(['address.created'])
     expect(await readdir(mailDir)).toEqual([])
+    expect(inbox.all()).toEqual([])
 
     await expectStillWorking(emulator)
     // Only that mail, however late: nothing from the aborted sessions turned up meanwhile.
@@ -355,27 +367,33 @@ describe('a client that goes away in the middle of DATA', () => {
     const dataDir = await tempDir()
     const emulator = await startTestEmulator({dataDir})
     const inbox = await subscribe(emulator.api, ['email.received'])
-    const message = bytes(crlf('From: hasty@example.com', 'Subject: hang up at once', '', ''), randomBytes(256 * 1024).toString('base64'), '\r\n')
-    const {smtp} = await ehlo(emulator.smtpPort!)
-    await smtp.command('MAIL FROM:<hasty@example.com>')
-    await smtp.command('RCPT TO:<hasty@junkmail.local>')
-    await smtp.command('DATA')
-    smtp.socket.end(Buffer.concat([message, Buffer.from('.\r\n')]))
-    await waitUntil('the session to end', () => (smtp.socket.closed ? true : undefined))
-    // The store and the mail folder settle on the same answer (the raw file is written first).
-    const {emails, files} = await waitUntil('records and .eml files to agree', async () => {
-      const emails: Array<{id: string}> = (await emulator.api('GET', '/api/v1/emails')).body.data
-      const files = await readdir(join(dataDir, 'mail'))
-      return files.length === emails.length ? {emails, files} : undefined
-    })
-    expect(emails.length).toBeLessThanOrEqual(1)
-    expect(files).toEqual(emails.map((e) => `${e.id}.eml`))
+    const big = bytes(crlf('From: hasty@example.com', 'Subject: hang up at once', '', ''), seededBytes('hasty', 256 * 1024).toString('base64'), '\r\n')
+    const small = bytes(crlf('From: hasty@example.com', 'Subject: small, hang up at once', '', 'one line', ''))
+    const hangUp = async (message: Buffer) => {
+      const {smtp} = await ehlo(emulator.smtpPort!)
+      await smtp.command('MAIL FROM:<hasty@example.com>')
+      await smtp.command('RCPT TO:<hasty@junkmail.local>')
+      await smtp.command('DATA')
+      smtp.socket.end(Buffer.concat([message, Buffer.from('.\r\n')]))
+      await waitUntil('the session to end', () => (smtp.socket.closed ? true : undefined))
+    }
+    await hangUp(big)
+    await hangUp(small)
+    // Once the sink is idle, both sessions are decided; the records, the event list and the files agree.
+    await smtpIdle(emulator.api)
+    const emails: Array<{id: string; subject: string}> = (await emulator.api('GET', '/api/v1/emails')).body.data.reverse()
+    const files = await readdir(join(dataDir, 'mail'))
+    expect(files.sort()).toEqual(emails.map((e) => `${e.id}.eml`).sort())
+    expect((await recordedEvents(emulator.api, 'email.received')).map((e) => e.payload.data.emailId)).toEqual(emails.map((e) => e.id))
+    // The small one's final dot is read with the rest of it, before the hang-up: it is always stored.
+    // The big one may still be in the parser's buffer when the connection closes: stored whole, or not at all.
+    expect(emails.map((e) => e.subject).filter((subject) => subject !== 'hang up at once')).toEqual(['small, hang up at once'])
     for (const e of emails) {
       const raw = await fetch(`${emulator.url}/api/v1/emails/${e.id}/raw`, authed(emulator))
-      expect(Buffer.from(await raw.arrayBuffer()).equals(message)).toBe(true)
+      expect(Buffer.from(await raw.arrayBuffer()).equals(e.subject === 'hang up at once' ? big : small)).toBe(true)
     }
-    const notified = await inbox.waitFor('email.received', emails.length)
-    expect(notified.map((n) => n.data.emailId)).toEqual(emails.map((e) => e.id))
+    expect(await deliveriesSettled(emulator.api)).toMatchObject({deliveries: emails.length})
+    expect(inbox.all().map((n) => n.data.emailId).sort()).toEqual(emails.map((e) => e.id).sort())
     await expectStillWorking(emulator)
   })
 })
