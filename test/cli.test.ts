@@ -173,7 +173,7 @@ describe('junkmail CLI', () => {
     expect(forward).toMatchObject({url: `${receiver.url}/in`, events: ['email.received'], reused: false})
     expect(forward.secret).toMatch(/^whsec_/)
     first.child.kill('SIGTERM')
-    await first.exited
+    await first.waitForExit()
     const second = await startDevProcess(['--data-dir', dataDir, '--forward-to', `${receiver.url}/in`, '--events', 'email.received'])
     expect(second.ready.forwardTo).toMatchObject({webhookId: forward.webhookId, secret: forward.secret, reused: true})
     const bad = await runCli(['dev', '--port', '0', '--smtp-port', '0', '--in-memory', '--forward-to', 'not a url'])
@@ -189,7 +189,7 @@ describe('junkmail CLI', () => {
     expect(dev.ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/)
     expect(existsSync(join(cwd, '.junkmail'))).toBe(false)
     dev.child.kill('SIGTERM')
-    await dev.exited
+    await dev.waitForExit()
 
     const {spawn} = await import('node:child_process')
     const {BIN} = await import('./support/cli.js')

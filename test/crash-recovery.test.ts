@@ -1,13 +1,14 @@
 import {existsSync} from 'node:fs'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, onTestFinished} from 'vitest'
 import {readStoreFiles} from '../src/store/store.js'
 import {startDevProcess} from './support/dev-process.js'
 import {api} from './support/emulator.js'
 import {startReceiver} from './support/receiver.js'
 import {sendOnce} from './support/smtp-dialogue.js'
 import {tempDir} from './support/temp-dir.js'
+import {waitUntil} from './support/wait-until.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -19,6 +20,7 @@ function watchStoreFile(file: string) {
   const problems: string[] = []
   let reads = 0
   let running = true
+  onTestFinished(() => void (running = false))
   const loop = (async () => {
     while (running) {
       try {
@@ -57,13 +59,12 @@ describe('crash recovery', () => {
     const deliveryId: string = triggered.data.deliveries[0].id
 
     // Wait until attempt 2 is on disk (db.json or its journal), then kill -9 before attempt 3 (due 250 ms later).
-    for (;;) {
+    await waitUntil('attempt 2 on disk', async () => {
       const db = await readStoreFiles(dataDir)
-      if ([...db.attempts.values()].some((a) => a.deliveryId === deliveryId && a.number === 2)) break
-      await sleep(2)
-    }
+      return [...db.attempts.values()].some((a) => a.deliveryId === deliveryId && a.number === 2) ? true : undefined
+    })
     first.child.kill('SIGKILL')
-    await first.exited
+    await first.waitForExit()
     expect(receiver.requests).toHaveLength(2)
     const afterKill = await readStoreFiles(dataDir)
     expect(afterKill.deliveries.get(deliveryId)).toMatchObject({status: 'pending', attemptCount: 2})
@@ -78,14 +79,17 @@ describe('crash recovery', () => {
     expect(delivery.data.attempts.map((a: any) => a.number)).toEqual([1, 2, 3, 4, 5])
     const {body: webhook} = await client2('GET', `/api/v1/webhooks/${created.data.id}`)
     expect(webhook.data).toMatchObject({enabled: false, failureCount: 5})
-    // Attempts 4 and 5 kept their compressed spacing after the restart (30 min → 1.5 s, 2 h → 6 s).
+    // Attempts 4 and 5 kept their compressed spacing after the restart (30 min → 1.5 s, 2 h → 6 s),
+    // within the retry tests' tolerance (no earlier than due, at most 150 ms late).
     const at = receiver.requests.map((r) => r.at)
     expect(at[3] - at[2]).toBeGreaterThanOrEqual(1500 - 2)
+    expect(at[3] - at[2]).toBeLessThanOrEqual(1500 + 150)
     expect(at[4] - at[3]).toBeGreaterThanOrEqual(6000 - 2)
+    expect(at[4] - at[3]).toBeLessThanOrEqual(6000 + 150)
     expect(receiver.requests).toHaveLength(5)
 
     second.child.kill('SIGTERM')
-    expect(await second.exited).toBe(0)
+    expect(await second.waitForExit()).toBe(0)
     await watch.stop()
     expect(watch.problems).toEqual([])
     expect(watch.reads()).toBeGreaterThan(50)
@@ -110,7 +114,7 @@ describe('crash recovery', () => {
     expect(event && JSON.parse(event.r.body).data.emailId).toBe(emailId)
     expect(line.ops.some((op: any) => op.c === 'deliveries' && op.r.eventId === event.r.id)).toBe(true)
     first.child.kill('SIGKILL')
-    await first.exited
+    await first.waitForExit()
 
     answer = true
     const second = await startDevProcess(['--data-dir', dataDir])
@@ -120,7 +124,7 @@ describe('crash recovery', () => {
     const bodies = receiver.requests.map((r) => JSON.parse(r.body.toString('utf8')))
     expect(bodies.at(-1)).toMatchObject({event: 'email.received', data: {emailId, subject: 'kept'}})
     second.child.kill('SIGTERM')
-    expect(await second.exited).toBe(0)
+    expect(await second.waitForExit()).toBe(0)
     await receiver.close()
   })
 
@@ -132,7 +136,7 @@ describe('crash recovery', () => {
     await client('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['address.deleted']}})
     await client('POST', '/_emulator/v1/events', {body: {event: 'address.deleted', wait: true}})
     dev.child.kill('SIGTERM')
-    expect(await dev.exited).toBe(0)
+    expect(await dev.waitForExit()).toBe(0)
     expect(dev.lines.at(-1)).toMatchObject({type: 'stopped', pendingDeliveries: 1})
     const db = JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8'))
     expect(db.deliveries[0]).toMatchObject({status: 'pending', attemptCount: 1})
@@ -146,7 +150,7 @@ describe('crash recovery', () => {
     const dev = await startDevProcess(['--data-dir', dataDir])
     await api(dev.ready.baseUrl, dev.ready.apiKey)('POST', '/api/v1/addresses', {body: {localPart: 'hup'}})
     dev.child.kill('SIGHUP')
-    expect(await dev.exited).toBe(0)
+    expect(await dev.waitForExit()).toBe(0)
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false)
     const db = JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8'))
     expect(db.addresses.map((a: any) => a.email)).toEqual(['hup@junkmail.local'])
@@ -157,7 +161,7 @@ describe('crash recovery', () => {
     const dev = await startDevProcess(['--data-dir', dataDir])
     dev.child.stdout!.destroy()
     await api(dev.ready.baseUrl, dev.ready.apiKey)('POST', '/_emulator/v1/events', {body: {event: 'address.created'}})
-    expect(await dev.exited).toBe(0)
+    expect(await dev.waitForExit()).toBe(0)
     expect(dev.stderr()).toBe('')
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false)
   })

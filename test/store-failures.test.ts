@@ -8,7 +8,8 @@ import {startTestEmulator} from './support/emulator.js'
 import {tempDir} from './support/temp-dir.js'
 
 const child = (name: string, dataDir: string) => {
-  const result = spawnSync(process.execPath, [fileURLToPath(new URL(`./support/${name}`, import.meta.url)), dataDir], {encoding: 'utf8'})
+  // SIGTERM on timeout, so a hung child cannot pass for the SIGKILL it sends itself.
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL(`./support/${name}`, import.meta.url)), dataDir], {encoding: 'utf8', timeout: 20_000, killSignal: 'SIGTERM'})
   expect(result.signal, result.stderr).toBe('SIGKILL')
   return result.stdout
 }
@@ -25,7 +26,7 @@ describe('store: write failures and races', () => {
 
   it('a delivery that finishes while a compaction prunes its event does not come back after a kill', async () => {
     const dataDir = await tempDir()
-    expect(JSON.parse(child('store-prune-race.mjs', dataDir))).toMatchObject({E1: false, D1: false})
+    expect(JSON.parse(child('store-prune-race.mjs', dataDir))).toMatchObject({duringCompaction: true, compactionDone: true, E1: false, D1: false})
     const store = await Store.open({dataDir, maxEvents: 1})
     expect(store.getDelivery('D1')).toBeUndefined()
     expect(store.getEvent('E1')).toBeUndefined()

@@ -147,11 +147,14 @@ describe('store', () => {
     await mkdir(join(dataDir, '.db.json.tmp'))
     await addSome(0, 100)
     await waitFor('the failed compaction is reported', () => store.lastError !== null)
+    const firstFailure = store.lastError
     expect(await readdir(dataDir)).toContain('db.journal.1')
-    // More changes while db.json still cannot be written: the next compactions must not rotate
-    // over db.journal.1, whose changes db.json lacks.
+    // More changes while db.json still cannot be written: the next compaction fails too, and must
+    // not rotate over db.journal.1, whose changes db.json lacks.
     await addSome(100, 100)
-    await new Promise((r) => setTimeout(r, 100))
+    await waitFor('a second compaction to have failed', () => store.lastError !== null && store.lastError !== firstFailure)
+    expect(await readdir(dataDir)).toContain('db.journal.1')
+    await store.commit()
     await rm(join(dataDir, '.db.json.tmp'), {recursive: true})
     // Reopened as after a kill (no close): every delivery is there.
     const reopened = await Store.open({dataDir})

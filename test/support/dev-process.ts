@@ -13,6 +13,8 @@ export interface DevProcess {
   waitForLine(match: (line: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>
   /** Resolves with the exit code once the process has exited. */
   exited: Promise<number | null>
+  /** Like `exited`, but fails (naming the last lines and stderr) if the process is still running after `timeoutMs`. */
+  waitForExit(timeoutMs?: number): Promise<number | null>
 }
 
 /** Starts `junkmail dev --json --port 0 ...args` and waits for its ready line; killed after the test. */
@@ -31,7 +33,12 @@ export async function startDevProcess(args: string[], options: {cwd?: string; en
   const lines: Array<Record<string, any>> = []
   const watchers: Array<{match: (l: Record<string, any>) => boolean; resolve: (l: Record<string, any>) => void}> = []
   createInterface({input: child.stdout!}).on('line', (text) => {
-    const line = JSON.parse(text) as Record<string, any>
+    let line: Record<string, any>
+    try {
+      line = JSON.parse(text) as Record<string, any>
+    } catch {
+      line = {type: 'not-json', text} // kept, so a test fails on it instead of crashing the worker
+    }
     lines.push(line)
     for (const w of [...watchers]) if (w.match(line)) {
       watchers.splice(watchers.indexOf(w), 1)
@@ -47,6 +54,11 @@ export async function startDevProcess(args: string[], options: {cwd?: string; en
       void exited.then((code) => reject(new Error(`junkmail dev exited (${code}) before the line; stderr: ${stderr}`)))
     })
   }
+  const waitForExit = (timeoutMs = 10_000) =>
+    new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`junkmail dev still running after ${timeoutMs} ms; last lines: ${lines.slice(-4).map((l) => JSON.stringify(l)).join(' ')}; stderr: ${stderr}`)), timeoutMs)
+      void exited.then((code) => (clearTimeout(timer), resolve(code)))
+    })
   const ready = (await waitForLine((l) => l.type === 'ready', 15_000)) as DevProcess['ready']
-  return {child, ready, lines, stderr: () => stderr, waitForLine, exited}
+  return {child, ready, lines, stderr: () => stderr, waitForLine, exited, waitForExit}
 }

@@ -1,6 +1,7 @@
 // Child process of store-failures.test.ts: a delivery finishes while a compaction (which prunes
 // its event under maxEvents: 1) is rotating the journal; then a SIGKILL.
-import {readdirSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
 const {Store} = await import('../../dist/src/store/store.js')
 const dataDir = process.argv[2]
 const event = (id) => ({id, type: 'email.received', createdAt: 0, body: 'x'.repeat(2000), source: 'api'})
@@ -11,12 +12,18 @@ store.addEvent(event('E1'))
 await store.commit()
 store.addEvent(event('E2'))
 store.addDelivery(delivery('D2', 'E2'))
+const rotated = join(dataDir, 'db.journal.1')
 const rotating = store.commit() // this flush appends, then starts a compaction
+let duringCompaction = null
+let updated = null
 setImmediate(() => {
   store.updateDelivery(d1, {status: 'succeeded'}) // during the rotation
-  void store.commit()
+  updated = store.commit()
+  duringCompaction = existsSync(rotated)
 })
 await rotating
-await new Promise((resolve) => setTimeout(resolve, 300))
-console.log(JSON.stringify({E1: !!store.getEvent('E1'), D1: !!store.getDelivery('D1'), files: readdirSync(dataDir)}))
+await updated
+// The compaction is over once db.journal.1 is gone.
+for (const deadline = Date.now() + 10_000; existsSync(rotated) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 5))
+console.log(JSON.stringify({duringCompaction, compactionDone: !existsSync(rotated), E1: !!store.getEvent('E1'), D1: !!store.getDelivery('D1'), files: readdirSync(dataDir)}))
 process.kill(process.pid, 'SIGKILL')
