@@ -158,7 +158,9 @@ describe('triggered events act on real resources', () => {
     const email = await emulator.api('GET', `/api/v1/emails/${data.emailId}`)
     expect(email.body.data).toMatchObject({addressId: created.data.id, to: 'target@junkmail.local', from: 'Not An Address'})
     // An unknown or generated id is refused and creates nothing.
-    expectError(await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.received', set: {addressId: randomUUID()}}}), 404, 'id', 'not_found')
+    expectError(await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.received', set: {addressId: randomUUID()}}}), 404, 'set.addressId', 'not_found')
+    expectError(await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.deleted', set: {emailId: randomUUID()}}}), 404, 'set.emailId', 'not_found')
+    expectError(await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'address.deleted', set: {addressId: randomUUID()}}}), 404, 'set.addressId', 'not_found')
     expectError(await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.received', set: {emailId: randomUUID()}}}), 400, 'set.emailId')
     expect((await emulator.api('GET', '/api/v1/emails')).body.data).toHaveLength(1)
   })

@@ -56,6 +56,8 @@ describe('signed delivery of every catalog event', () => {
       expect(String(headerTimestamp)).toBe(request.headers['x-junkmail-timestamp'])
       expect(headerTimestamp).toBeGreaterThanOrEqual(before)
       expect(headerTimestamp).toBeLessThanOrEqual(after)
+      // It is the time this attempt was sent, as recorded with it.
+      expect(headerTimestamp).toBe(Date.parse(triggered.body.data.deliveries[0].firstAttempt.sentAt))
 
       // Body: compact JSON.stringify of {event, timestamp, data}, in that order.
       const text = request.body.toString('utf8')

@@ -121,9 +121,9 @@ export function resumeExpiries(ctx: EmulatorContext): void {
   for (const a of ctx.store.activeAddresses()) ctx.mail.expiry.schedule(a.id, a.expiresAtMs)
 }
 
-/** The address with this id, or a 404. */
-export function requireAddress(ctx: EmulatorContext, id: string): AddressRecord {
+/** The address with this id, or a 404 naming `field` (the request's field that held the id). */
+export function requireAddress(ctx: EmulatorContext, id: string, field = 'id'): AddressRecord {
   const address = ctx.store.getAddress(id)
-  if (!address) throw new OperationError(404, 'not_found', `no address with id ${id}`, 'id')
+  if (!address) throw new OperationError(404, 'not_found', `no address with id ${id}`, field)
   return address
 }

@@ -177,10 +177,10 @@ export async function emailAttachment(ctx: EmulatorContext, id: string, n: numbe
   return {content: attachment.content, contentType: attachment.contentType, filename: attachment.filename ?? null}
 }
 
-/** The email with this id, or a 404. */
-export function requireEmail(ctx: EmulatorContext, id: string): EmailRecord {
+/** The email with this id, or a 404 naming `field` (the request's field that held the id). */
+export function requireEmail(ctx: EmulatorContext, id: string, field = 'id'): EmailRecord {
   const email = ctx.store.getEmail(id)
-  if (!email) throw new OperationError(404, 'not_found', `no email with id ${id}`, 'id')
+  if (!email) throw new OperationError(404, 'not_found', `no email with id ${id}`, field)
   return email
 }
 

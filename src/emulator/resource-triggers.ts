@@ -18,7 +18,7 @@ const source = 'trigger'
 /** The address named by `set.addressId` (active unless `allowExpired`), or a new one, created quietly. */
 async function addressFor(ctx: EmulatorContext, set: Record<string, unknown>, allowExpired = false): Promise<AddressRecord> {
   if (typeof set.addressId === 'string') {
-    const address = requireAddress(ctx, set.addressId)
+    const address = requireAddress(ctx, set.addressId, 'set.addressId')
     if (!allowExpired && address.status !== 'active') throw new OperationError(409, 'address_expired', `address ${address.id} has expired`, 'set.addressId')
     return address
   }
@@ -51,7 +51,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
   },
 
   async 'email.deleted'(ctx, set, webhookId) {
-    const email = typeof set.emailId === 'string' ? requireEmail(ctx, set.emailId) : await receive(ctx, set)
+    const email = typeof set.emailId === 'string' ? requireEmail(ctx, set.emailId, 'set.emailId') : await receive(ctx, set)
     return deleteEmail(ctx, email.id, source, {webhookId, overrides: pick(set, ['deletedAt'])})
   },
 

@@ -43,6 +43,6 @@ export async function verifyWithPython(dir: string, rawBody: Buffer, signature: 
   const bodyFile = join(dir, `body-${crypto.randomUUID()}.json`)
   await writeFile(script, PYTHON)
   await writeFile(bodyFile, rawBody)
-  const {stdout} = await promisify(execFile)('python3', [script, bodyFile, signature, secret])
+  const {stdout} = await promisify(execFile)('python3', [script, bodyFile, signature, secret], {timeout: 10_000})
   return stdout.trim() === 'valid'
 }

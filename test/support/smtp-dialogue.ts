@@ -137,7 +137,10 @@ export async function sendOnce(port: number, input: {from: string; to: string[];
   for (const to of input.to) rcpt.push(await smtp.command(`RCPT TO:<${to}>`))
   const data = rcpt.some((r) => r.code === 250) ? await smtp.data(input.message) : null
   await smtp.quit()
-  return {mail, rcpt, data, emailIds: data ? queuedIds(data) : []}
+  const emailIds = data ? queuedIds(data) : []
+  // A 250 always names what was stored.
+  if (data?.code === 250 && emailIds.length === 0) throw new Error(`250 without the ids of what was stored: ${data.raw}`)
+  return {mail, rcpt, data, emailIds}
 }
 
 /** Email ids in a `250 2.0.0 Ok: queued as <id>,<id>` reply. */
