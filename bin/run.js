@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// @oclif/core checks the Node version against its own engines field on import, loading semver
-// for it (about 30 ms of every command). npm already checks junkmail's engines at install.
-process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
-const {execute} = await import('@oclif/core/execute')
+// Checks the Node version before importing anything that an older Node can't load (see
+// bin/node-version.js): one line and exit 1 instead of a stack trace. Keep this file's syntax plain.
+import {enginesRange, unsupportedNodeMessage} from './node-version.js'
 
-await execute({dir: import.meta.url})
+const unsupported = unsupportedNodeMessage(process.version, enginesRange())
+if (unsupported) {
+  process.stderr.write(unsupported + '\n')
+  process.exitCode = 1
+} else {
+  // @oclif/core checks the Node version against its own engines field on import, loading semver
+  // for it (about 30 ms of every command). npm already checks junkmail's engines at install.
+  if (process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1'
+  const {execute} = await import('@oclif/core/execute')
+  await execute({dir: import.meta.url})
+}
