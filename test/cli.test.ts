@@ -194,7 +194,8 @@ describe('junkmail CLI', () => {
     const {spawn} = await import('node:child_process')
     const {BIN} = await import('./support/cli.js')
     const {waitUntil} = await import('./support/wait-until.js')
-    const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--smtp-port', '0', '--in-memory'], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
+    // NODE_ENV cleared as for a user (with vitest's NODE_ENV=test oclif would load dist/ through tsx).
+    const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--smtp-port', '0', '--in-memory'], {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: undefined}})
     onTestFinished(() => void child.kill('SIGKILL'))
     let out = ''
     let exitCode: number | null | undefined

@@ -24,8 +24,14 @@ export async function startDevProcess(args: string[], options: {cwd?: string; en
     env: {...process.env, NODE_ENV: undefined, ...options.env},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  // After the test: stopped as a user stops it (SIGTERM, a clean stop), killed if that takes over 3 s.
+  onTestFinished(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const gone = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+    await gone
+    clearTimeout(timer)
   })
   let stderr = ''
   child.stderr!.on('data', (c: Buffer) => (stderr += c))
