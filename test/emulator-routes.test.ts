@@ -82,7 +82,9 @@ describe('emulator routes: deliveries, resend and trigger to a disabled webhook'
     expect({events: after.events, deliveries: after.deliveries}).toEqual({events: before.events, deliveries: before.deliveries})
     expect(receiver.requests).toHaveLength(5)
 
-    // The CLI says the same, exit code 1.
+    // The CLI shows it disabled and why, and refuses the resend with the same message, exit code 1.
+    const shown = await runCli(['webhooks', 'get', webhookId, '--api-url', emulator.url])
+    expect(shown.stdout).toMatch(new RegExp(`\\n {2}status {4}disabled since \\S+Z \\(5 attempts of delivery ${triggered.data.deliveries[0].id} failed\\)\\n {2}failures {2}5 consecutive failed attempts\\n`))
     const cli = await runCli(['events', 'resend', eventId, '--webhook', webhookId, '--api-url', emulator.url])
     expect(cli.code).toBe(1)
     expect(cli.stderr).toBe(`Error: webhook ${webhookId} is disabled; enable it first (junkmail webhooks enable ${webhookId})\n`)
@@ -102,5 +104,24 @@ describe('emulator routes: deliveries, resend and trigger to a disabled webhook'
     const {body: triggered} = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.deleted', wait: false}})
     expectError(await emulator.api('POST', '/_emulator/v1/events/00000000-0000-0000-0000-000000000000/resend'), 404, 'not_found', 'id')
     expectError(await emulator.api('POST', `/_emulator/v1/events/${triggered.data.event.id}/resend`, {body: {webhookId: created.data.id}}), 409, 'not_subscribed', 'webhookId')
+  })
+
+  it('trigger prints how each first attempt went: a status, a refused connection, the next attempt and when', async () => {
+    const receiver = await startReceiver(() => ({status: 500}))
+    const closed = await startReceiver()
+    const closedUrl = closed.url
+    await closed.close()
+    const emulator = await startTestEmulator({timeScale: 60})
+    const failing = (await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.deleted']}})).body.data.id
+    const refused = (await emulator.api('POST', '/api/v1/webhooks', {body: {url: closedUrl, events: ['email.deleted']}})).body.data.id
+    const result = await runCli(['trigger', 'email.deleted', '--api-url', emulator.url, '--fail-on-error'])
+    expect(result.code).toBe(1)
+    const lines = result.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^Triggered email\.deleted [0-9a-f-]{36}$/)
+    // One minute of the schedule at time scale 60: the next attempt about a second away.
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}→ ${failing} ${receiver.url} {2}failed: HTTP 500 in [\\d.]+ ms \\(attempt 1/5\\); attempt 2/5 in (\\d{3}ms|1\\.0s)$`)))
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}→ ${refused} ${closedUrl} {2}failed: connection_refused \\(.*ECONNREFUSED.*\\) in [\\d.]+ ms \\(attempt 1/5\\); attempt 2/5 in (\\d{3}ms|1\\.0s)$`)))
+    expect(lines).toHaveLength(3)
+    await receiver.close()
   })
 })
