@@ -26,7 +26,8 @@ export default class StatusCommand extends ApiCommand {
     const client = await this.client(flags)
     const {data: s} = await client.get<{data: Status}>(`${EMULATOR_PREFIX}/status`)
     const c = s.counts
-    this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt}, Node.js ${s.node})`)
+    this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt})`)
+    this.say(`  Node.js     ${s.node}`)
     this.say(`  API         ${s.apiUrl}/api/v1`)
     this.say(`  SMTP        ${s.smtp ? `${s.smtp.host}:${s.smtp.port}${smtpActivity(s.smtp)}` : 'off (--no-smtp)'}`)
     this.say(`  provider    ${s.provider}`)
