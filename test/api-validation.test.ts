@@ -366,6 +366,17 @@ describe('emulator routes', () => {
     expectError(await api('POST', TRIGGER, {body: {event: 'email.received', set: {bogus: 'x'}}}), 400, {field: 'set.bogus', message: /bogus/})
     expectError(await api('POST', TRIGGER, {body: {event: 'address.expired', set: {subject: 'x'}}}), 400, {field: 'set.subject'})
   })
+  it('trigger with `set` keys that name built-in object properties → 400 unknown_field, nothing fired', async () => {
+    const before = (await api('GET', `${TRIGGER}?limit=100000`)).body.data.length
+    for (const key of ['constructor', 'toString', 'data.__proto__', 'hasOwnProperty']) {
+      const response = await api('POST', TRIGGER, {rawBody: `{"event":"email.received","set":{${JSON.stringify(key)}:"x"}}`, headers: {'content-type': 'application/json'}})
+      expectError(response, 400, {code: 'unknown_field', field: `set.${key}`})
+    }
+    // A "__proto__" key is refused by the JSON parser itself.
+    const proto = await api('POST', TRIGGER, {rawBody: '{"event":"email.received","set":{"__proto__":"x"}}', headers: {'content-type': 'application/json'}})
+    expectError(proto, 400, {code: 'invalid_json', field: 'body'})
+    expect((await api('GET', `${TRIGGER}?limit=100000`)).body.data.length).toBe(before)
+  })
   it('trigger with a non-string `set` value → 400 naming set.<field>', async () => {
     expectInvalid(await api('POST', TRIGGER, {body: {event: 'email.received', set: {subject: 5}}}), 'set.subject', /string/)
   })

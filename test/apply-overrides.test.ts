@@ -45,6 +45,13 @@ describe('applyOverrides (--set path=value)', () => {
     }
   })
 
+  it('refuses names of built-in object properties like any unknown field (and never touches the prototype)', () => {
+    for (const path of ['constructor', 'toString', '__proto__', 'data.__proto__', 'hasOwnProperty', 'valueOf', 'data.constructor']) {
+      expect(failure({[path]: 'x'}), path).toMatchObject({status: 400, code: 'unknown_field', field: `set.${path}`})
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined()
+  })
+
   it('refuses an unknown field, listing the known ones', () => {
     expect(failure({colour: 'red'})).toEqual({
       status: 400,

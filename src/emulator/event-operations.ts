@@ -21,7 +21,8 @@ export function requireCatalogEvent(ctx: EmulatorContext, type: string, field = 
 export function applyOverrides(entry: CatalogEvent, data: Record<string, unknown>, set: Record<string, string>): void {
   for (const [rawPath, text] of Object.entries(set)) {
     const path = rawPath.replace(/^data\./, '')
-    const type = entry.fields[path]
+    // Own fields only: `constructor`, `toString` or `__proto__` are not fields of any event.
+    const type = Object.hasOwn(entry.fields, path) ? entry.fields[path] : undefined
     if (!type) {
       const fields = Object.keys(entry.fields).join(', ')
       throw new OperationError(400, 'unknown_field', `${entry.type} has no field "${rawPath}"; its fields are: ${fields}`, `set.${rawPath}`)
