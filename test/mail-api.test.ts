@@ -165,6 +165,31 @@ describe('triggered events act on real resources', () => {
     expect((await emulator.api('GET', '/api/v1/emails')).body.data).toHaveLength(1)
   })
 
+  it('a --set value that would become a header line with CR, LF or NUL in it is refused (400 naming it): no header injection, nothing created', async () => {
+    const emulator = await startTestEmulator()
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['email.received', {from: 'a@b.example\r\nBcc: victim@x.example'}, 'set.from'],
+      ['email.received', {from: 'a@b.example\nBcc: victim@x.example'}, 'set.from'],
+      ['email.received', {subject: 'Hello\r\nBcc: victim@x.example'}, 'set.subject'],
+      ['email.received', {subject: 'nul\u0000byte'}, 'set.subject'],
+      ['email.received', {from: 'x@y.example\rBcc: v@x.example'}, 'set.from'],
+    ]
+    for (const [event, set, field] of cases) {
+      const response = await emulator.api('POST', '/_emulator/v1/events', {body: {event, set}})
+      expectError(response, 400, field, 'invalid_value')
+      expect(response.body.error.message).toContain('must not contain CR, LF or NUL')
+    }
+    expect((await emulator.api('GET', '/api/v1/emails')).body.data).toEqual([])
+    expect((await emulator.api('GET', '/api/v1/addresses')).body.data).toEqual([])
+    expect(await recordedEvents(emulator.api)).toEqual([])
+    // Unicode and tabs are fine (the subject is encoded as an RFC 2047 word).
+    const ok = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'email.received', set: {subject: 'Tab\there — ünïcode'}, wait: true}})
+    expect(ok.status, ok.text).toBe(201)
+    const {body} = await emulator.api('GET', `/api/v1/emails/${ok.body.data.event.payload.data.emailId}`)
+    expect(body.data.subject).toBe('Tab\there — ünïcode')
+    expect(body.data.headers.map((h: {name: string}) => h.name)).not.toContain('Bcc')
+  })
+
   it('address.created: the payload addressId resolves, with the same email and dates; set.email picks the local part', async () => {
     const emulator = await startTestEmulator()
     for (const set of [undefined, {email: 'Chosen.One@junkmail.local'}]) {

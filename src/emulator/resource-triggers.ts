@@ -25,8 +25,18 @@ async function addressFor(ctx: EmulatorContext, set: Record<string, unknown>, al
   return createAddress(ctx, {source, quiet: true})
 }
 
-/** Receives a real message (composed from the sample or `--set` values) into a real address. */
+/**
+ * Receives a real message (composed from the sample or `--set` values) into a real address.
+ * `from` and `subject` become header lines: CR, LF or NUL in them would add headers of their own
+ * (`from=a@b\r\nBcc: …`), so they are refused before anything is created.
+ */
 async function receive(ctx: EmulatorContext, set: Record<string, unknown>) {
+  for (const field of ['from', 'subject']) {
+    const value = set[field]
+    if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
+      throw new OperationError(400, 'invalid_value', `set.${field} must not contain CR, LF or NUL: it becomes a mail header line`, `set.${field}`)
+    }
+  }
   const address = await addressFor(ctx, set)
   const from = typeof set.from === 'string' ? set.from : sampleSender()
   const subject = typeof set.subject === 'string' ? set.subject : sampleSubject()
