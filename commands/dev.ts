@@ -1,4 +1,5 @@
 import * as Flags from '@oclif/core/flags'
+import {apiKeyFlag} from '../src/cli/api-key-flag.js'
 import {ForwardToError} from '../src/cli/dev-session.js'
 import {JunkmailCommand, UsageError} from '../src/cli/junkmail-command.js'
 
@@ -28,7 +29,7 @@ Every flag can also be set by the environment variable named next to it.`
     port: Flags.integer({description: 'API port; 0 picks a free one (the ready line says which).', default: 7380, min: 0, max: 65535, env: 'JUNKMAIL_PORT'}),
     'data-dir': Flags.string({description: 'Folder of the store (db.json) and runtime file.', default: '.junkmail', env: 'JUNKMAIL_DATA_DIR'}),
     'in-memory': Flags.boolean({description: 'Keep nothing on disk (wins over --data-dir).', default: false, env: 'JUNKMAIL_IN_MEMORY'}),
-    'api-key': Flags.string({description: 'API key the API accepts (all scopes).', default: 'jm_test_local', env: 'JUNKMAIL_API_KEY'}),
+    'api-key': apiKeyFlag({description: 'API key the API accepts (all scopes): visible ASCII, no spaces.', default: 'jm_test_local', env: 'JUNKMAIL_API_KEY'}),
     'time-scale': positiveNumber({description: 'Divide every retry delay by this (60: 1 min → 1 s; 1: real time).', default: 60, env: 'JUNKMAIL_TIME_SCALE'}),
     'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt, in ms (not scaled).', default: 10_000, min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
     'max-events': Flags.integer({description: 'History cap: oldest finished events (and their attempts) beyond this are pruned and counted.', default: 50_000, min: 1, env: 'JUNKMAIL_MAX_EVENTS'}),

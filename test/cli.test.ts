@@ -44,12 +44,13 @@ describe('junkmail CLI', () => {
   })
 
   it('a bad flag, a bad value or a missing argument: one line on stderr, exit code 2', async () => {
-    for (const args of [['dev', '--bogus'], ['dev', '--port', 'abc'], ['dev', '--time-scale', '0'], ['trigger'], ['webhooks', 'get'], ['events', 'list', '--limit', 'x'], ['send', '--to'], ['dev', '--port', '1', '--port', '2'], ['webhooks', 'list', 'extra'], ['bogus'], ['webhoks', 'list']]) {
+    for (const args of [['dev', '--bogus'], ['dev', '--port', 'abc'], ['dev', '--time-scale', '0'], ['trigger'], ['webhooks', 'get'], ['events', 'list', '--limit', 'x'], ['send', '--to'], ['dev', '--port', '1', '--port', '2'], ['webhooks', 'list', 'extra'], ['bogus'], ['webhoks', 'list'], ['dev', '--api-key', ''], ['dev', '--api-key', 'has space'], ['dev', '--api-key', 'clé'], ['webhooks', 'list', '--api-key', 'a b']]) {
       const result = await runCli(args)
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
       expect(result.stderr).toMatch(/^Error: /)
     }
+    expect((await runCli(['dev', '--api-key', ''])).stderr).toBe('Error: Parsing --api-key: the API key is empty (see: junkmail dev --help)\n')
     const typo = await runCli(['webhoks', 'list'])
     expect(typo.stderr).toContain('did you mean "junkmail webhooks list"')
     const helpFor = await runCli(['help', 'webhooks', 'create'])

@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import {ApiClient} from './api-client.js'
+import {apiKeyFlag} from './api-key-flag.js'
 import {JunkmailCommand} from './junkmail-command.js'
 import {locateEmulator} from './locate-emulator.js'
 
@@ -14,7 +15,7 @@ export abstract class ApiCommand extends JunkmailCommand {
       helpGroup: 'EMULATOR',
       description: 'Base URL of the emulator (default: found through the runtime file in the data dir).',
     }),
-    'api-key': Flags.string({env: 'JUNKMAIL_API_KEY', helpGroup: 'EMULATOR', description: 'API key (default: the running emulator\'s key).'}),
+    'api-key': apiKeyFlag({env: 'JUNKMAIL_API_KEY', helpGroup: 'EMULATOR', description: 'API key (default: the running emulator\'s key).'}),
     'data-dir': Flags.string({env: 'JUNKMAIL_DATA_DIR', helpGroup: 'EMULATOR', description: 'Data dir of the emulator to talk to.', default: '.junkmail'}),
   }
 

@@ -4,6 +4,17 @@ export const DEFAULT_API_PORT = 7380
 export const DEFAULT_HOST = '127.0.0.1'
 /** Default API key, full scopes. Change it with `--api-key` or `JUNKMAIL_API_KEY`. */
 export const DEFAULT_API_KEY = 'jm_test_local'
+
+/**
+ * Why `key` cannot be an API key, or null if it can: it must travel as `Authorization: Bearer
+ * <key>`, so it is 1 to 256 visible ASCII characters, no spaces.
+ */
+export function apiKeyProblem(key: string): string | null {
+  if (key.length === 0) return 'the API key is empty'
+  if (key.length > 256) return `the API key is ${key.length} characters long; at most 256`
+  if (!/^[\x21-\x7e]+$/.test(key)) return 'the API key must be visible ASCII characters without spaces (it is sent as "Authorization: Bearer <key>")'
+  return null
+}
 /** Default data dir, relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.junkmail'
 /** Default time scale: documented delays run 60 times faster (1 min → 1 s). */

@@ -20,6 +20,7 @@ import {
   DEFAULT_MAX_RECIPIENTS,
   DEFAULT_SMTP_PORT,
   DEFAULT_TIME_SCALE,
+  apiKeyProblem,
 } from './defaults.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {EmulatorEvents} from './emulator-events.js'
@@ -101,6 +102,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? DEFAULT_HOST
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? DEFAULT_DATA_DIR)
   const apiKey = options.apiKey ?? DEFAULT_API_KEY
+  const keyProblem = apiKeyProblem(apiKey)
+  if (keyProblem) throw new RangeError(keyProblem)
   const timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE)
   const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
   const profile = options.profile ?? junkmail
