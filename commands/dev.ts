@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import {apiKeyFlag} from '../src/cli/api-key-flag.js'
 import {ForwardToError} from '../src/cli/dev-session.js'
 import {JunkmailCommand, UsageError} from '../src/cli/junkmail-command.js'
+import {PublicDefaultKeyError} from '../src/emulator/defaults.js'
 
 const positiveNumber = Flags.custom<number>({
   parse: async (input) => {
@@ -91,7 +92,7 @@ Every flag can also be set by the environment variable named next to it.`
         signal: controller.signal,
       })
     } catch (error) {
-      if (error instanceof ForwardToError) throw new UsageError(error.message)
+      if (error instanceof ForwardToError || error instanceof PublicDefaultKeyError) throw new UsageError(error.message)
       throw error
     } finally {
       process.off('SIGINT', onSignal)

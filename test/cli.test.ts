@@ -211,6 +211,26 @@ describe('junkmail CLI', () => {
     expect(out).toContain('Stopped.')
   })
 
+  it('dev beyond loopback: refused with the public default key (exit 2); with a key of its own it starts and warns on stderr and in NDJSON', async () => {
+    for (const host of ['0.0.0.0', '::']) {
+      const refused = await runCli(['dev', '--host', host, '--port', '0', '--smtp-port', '0', '--in-memory'])
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toBe(`Error: --host ${host} listens beyond this machine, and the default API key jm_test_local is public: pass --api-key with a key of your own (see: junkmail dev --help)\n`)
+    }
+    const {randomBytes} = await import('node:crypto')
+    const dev = await startDevProcess(['--host', '0.0.0.0', '--in-memory', '--api-key', `jm_${randomBytes(16).toString('hex')}`])
+    const warning = 'the API and the SMTP sink listen on 0.0.0.0, beyond this machine: whoever can reach it and has the API key can read every mail and register webhooks'
+    expect(dev.lines[0].type).toBe('ready')
+    expect(await dev.waitForLine((l) => l.type === 'warning')).toMatchObject({message: warning, host: '0.0.0.0'})
+    const {waitUntil} = await import('./support/wait-until.js')
+    await waitUntil('the warning on stderr', () => (dev.stderr() ? true : undefined))
+    expect(dev.stderr()).toBe(`Warning: ${warning}\n`)
+    // Loopback addresses other than 127.0.0.1 need no key of their own and print no warning.
+    const local = await startDevProcess(['--host', '127.0.0.2', '--in-memory'])
+    expect(local.ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/api\/v1$/)
+    expect(local.stderr()).toBe('')
+  })
+
   it('dev on a port in use (API or SMTP): one line naming the port and the flag, exit 1, and nothing left listening or on disk', async () => {
     const {createServer} = await import('node:net')
     const blocker = createServer()

@@ -1,5 +1,6 @@
 import type {PresentedAttempt} from '../emulator/present.js'
 import type {EmulatorOptions, RunningEmulator} from '../emulator/start-emulator.js'
+import {isLoopbackHost} from '../emulator/loopback.js'
 import {describeAttempt} from './describe-attempt.js'
 
 /** Options of one `junkmail dev` session. */
@@ -94,6 +95,13 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       else if (webhooks > 0) write(`Ready. ${webhooks} webhook${webhooks === 1 ? '' : 's'} registered (npx junkmail webhooks list). Try: npx junkmail trigger email.received`)
       else write('Ready. Register your endpoint: npx junkmail webhooks create --url http://localhost:3000/webhooks --events email.received')
       write('Press Ctrl+C to stop.')
+      flush()
+    }
+
+    if (!isLoopbackHost(emulator.host)) {
+      const warning = `the API and the SMTP sink listen on ${emulator.host}, beyond this machine: whoever can reach it and has the API key can read every mail and register webhooks`
+      process.stderr.write(`Warning: ${warning}\n`)
+      if (options.json) json('warning', {message: warning, host: emulator.host})
       flush()
     }
 

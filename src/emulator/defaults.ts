@@ -27,3 +27,11 @@ export const DEFAULT_SMTP_PORT = 7325
 export const DEFAULT_MAX_MESSAGE_SIZE = 10 * 1024 * 1024
 /** Default most recipients per message. */
 export const DEFAULT_MAX_RECIPIENTS = 50
+
+/** Asked to listen beyond loopback with the well-known default key: anyone on the network could use it. */
+export class PublicDefaultKeyError extends Error {
+  constructor(readonly host: string) {
+    super(`--host ${host} listens beyond this machine, and the default API key ${DEFAULT_API_KEY} is public: pass --api-key with a key of your own`)
+    this.name = 'PublicDefaultKeyError'
+  }
+}

@@ -21,9 +21,11 @@ import {
   DEFAULT_SMTP_PORT,
   DEFAULT_TIME_SCALE,
   apiKeyProblem,
+  PublicDefaultKeyError,
 } from './defaults.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {EmulatorEvents} from './emulator-events.js'
+import {isLoopbackHost} from './loopback.js'
 import {packageVersion} from './package-version.js'
 
 /** Options of {@link startEmulator}; every one has a default. */
@@ -104,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const apiKey = options.apiKey ?? DEFAULT_API_KEY
   const keyProblem = apiKeyProblem(apiKey)
   if (keyProblem) throw new RangeError(keyProblem)
+  if (apiKey === DEFAULT_API_KEY && !isLoopbackHost(host)) throw new PublicDefaultKeyError(host)
   const timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE)
   const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
   const profile = options.profile ?? junkmail
