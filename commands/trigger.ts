@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand, EMULATOR_PREFIX} from '../src/cli/api-command.js'
 import {describeAttempt} from '../src/cli/describe-attempt.js'
+import {oneLine} from '../src/cli/terminal-text.js'
 import {UsageError} from '../src/cli/junkmail-command.js'
 import type {PresentedAttempt, PresentedDelivery, PresentedEvent} from '../src/emulator/present.js'
 
@@ -42,7 +43,7 @@ export default class Trigger extends ApiCommand {
     if (data.deliveries.length === 0) this.say(`  no enabled webhook is subscribed to ${data.event.type}; create one with: junkmail webhooks create --url URL --events ${data.event.type}`)
     for (const d of data.deliveries) {
       const outcome = d.firstAttempt ? describeAttempt(d.firstAttempt, d.maxAttempts) : 'sending…'
-      this.say(`  → ${d.webhookId} ${d.url}  ${outcome}`)
+      this.say(`  → ${d.webhookId} ${oneLine(d.url)}  ${outcome}`)
     }
     if (flags['fail-on-error'] && data.deliveries.some((d) => d.firstAttempt?.outcome !== 'success')) process.exitCode = 1
     return data

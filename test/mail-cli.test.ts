@@ -177,4 +177,24 @@ describe('mail commands: send, addresses *, emails *', () => {
     expect(nothing.code).toBe(1)
     expect(nothing.stderr).toContain('npx junkmail dev')
   })
+
+  it('a hostile subject and sender (encoded words hiding CR, LF, ESC and a bidi override) are shown escaped by emails list and get, never obeyed', async () => {
+    const cwd = await tempDir()
+    const dev = await startDevProcess([], {cwd})
+    const word = (text: string) => `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`
+    const subject = 'Invoice\r\n12:00:00.000  email.received fake line \u001b[31mRED\u001b[0m \u202efdp.exe'
+    const message = Buffer.from(`From: ${word('Eve\u001b[2J')} <eve@example.com>\r\nSubject: ${word(subject)}\r\n\r\nhello\r\n`)
+    const {sendOnce} = await import('./support/smtp-dialogue.js')
+    const sent = await sendOnce(dev.ready.smtpPort as number, {from: 'eve@example.com', to: ['victim@junkmail.local'], message})
+    const escaped = 'Invoice\\r\\n12:00:00.000  email.received fake line \\x1b[31mRED\\x1b[0m \\u202efdp.exe'
+    const list = await runCli(['emails', 'list'], {cwd})
+    expect(list.stdout.trim().split('\n')).toHaveLength(2)
+    expect(list.stdout).toContain(escaped)
+    expect(list.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/)
+    const get = await runCli(['emails', 'get', sent.emailIds[0]], {cwd})
+    expect(get.stdout.split('\n').slice(0, 3)).toEqual(['From:     eve@example.com', 'To:       victim@junkmail.local', `Subject:  ${escaped}`])
+    expect(get.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/)
+    // --json keeps the exact text (JSON escapes it).
+    expect(JSON.parse((await runCli(['emails', 'get', sent.emailIds[0], '--json'], {cwd})).stdout).subject).toBe(subject)
+  })
 })

@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import {describeAttempt} from '../../src/cli/describe-attempt.js'
 import type {PresentedAttempt} from '../../src/emulator/present.js'
+import {oneLine} from '../../src/cli/terminal-text.js'
 
 export default class AttemptsGet extends ApiCommand {
   static summary = 'Show one attempt: the exact request sent and the response received.'
@@ -15,17 +16,17 @@ export default class AttemptsGet extends ApiCommand {
     this.say(`Attempt ${a.number}/${a.maxAttempts} of ${a.eventType} ${a.eventId} to webhook ${a.webhookId}`)
     this.say(`  scheduled ${a.scheduledAt}, sent ${a.sentAt}: ${describeAttempt(a, a.maxAttempts)}`)
     this.say('')
-    this.say(`> ${a.request.method} ${a.request.url}`)
-    for (const [k, v] of Object.entries(a.request.headers)) this.say(`> ${k}: ${v}`)
+    this.say(`> ${a.request.method} ${oneLine(a.request.url)}`)
+    for (const [k, v] of Object.entries(a.request.headers)) this.say(`> ${k}: ${oneLine(v)}`)
     this.say('>')
     this.say(a.request.body ?? '(body pruned)')
     this.say('')
     if (a.response) {
       this.say(`< ${a.response.status}`)
-      for (const [k, v] of Object.entries(a.response.headers)) this.say(`< ${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+      for (const [k, v] of Object.entries(a.response.headers)) this.say(`< ${oneLine(k)}: ${oneLine(Array.isArray(v) ? v.join(', ') : v)}`)
       this.say('<')
       this.say(a.response.body + (a.response.bodyTruncated ? '\n(truncated)' : ''))
-    } else this.say(`< no response: ${a.errorClass}${a.errorMessage ? ` (${a.errorMessage})` : ''}`)
+    } else this.say(`< no response: ${a.errorClass}${a.errorMessage ? ` (${oneLine(a.errorMessage)})` : ''}`)
     return a
   }
 }

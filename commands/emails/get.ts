@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import {ApiCommand} from '../../src/cli/api-command.js'
 import type {EmailDetail} from '../../src/cli/mail-types.js'
+import {oneLine} from '../../src/cli/terminal-text.js'
 
 export default class EmailsGet extends ApiCommand {
   static summary = 'Show one email: headers, addresses, text body and attachments.'
@@ -11,12 +12,13 @@ export default class EmailsGet extends ApiCommand {
     const {args, flags} = await this.parse(EmailsGet)
     const client = await this.client(flags)
     const {data: e} = await client.get<{data: EmailDetail}>(`/api/v1/emails/${encodeURIComponent(args.id)}`)
-    this.say(`From:     ${e.from}`)
-    this.say(`To:       ${e.to}${e.cc.length ? `\nCc:       ${e.cc.join(', ')}` : ''}`)
-    this.say(`Subject:  ${e.subject}`)
+    this.say(`From:     ${oneLine(e.from)}`)
+    this.say(`To:       ${oneLine(e.to)}`)
+    if (e.cc.length) this.say(`Cc:       ${oneLine(e.cc.join(', '))}`)
+    this.say(`Subject:  ${oneLine(e.subject)}`)
     this.say(`Received: ${e.receivedAt} (${e.size} bytes, email ${e.id})`)
-    if (e.parseError) this.say(`Parse:    ${e.parseError} (the raw message is kept: junkmail emails raw ${e.id})`)
-    for (const a of e.attachments) this.say(`Attached: [${a.index}] ${a.filename ?? '(no name)'} ${a.contentType} ${a.size} bytes`)
+    if (e.parseError) this.say(`Parse:    ${oneLine(e.parseError)} (the raw message is kept: junkmail emails raw ${e.id})`)
+    for (const a of e.attachments) this.say(`Attached: [${a.index}] ${oneLine(a.filename ?? '(no name)')} ${oneLine(a.contentType)} ${a.size} bytes`)
     this.say('')
     this.say(e.text ?? (e.html ? '(HTML only: see --json or the raw message)' : '(no text body)'))
     return e

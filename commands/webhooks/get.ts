@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import {ApiCommand} from '../../src/cli/api-command.js'
 import type {PublicWebhook} from '../../src/emulator/emulator-events.js'
+import {oneLine} from '../../src/cli/terminal-text.js'
 
 export default class WebhooksGet extends ApiCommand {
   static summary = 'Show one webhook (never its secret).'
@@ -12,9 +13,9 @@ export default class WebhooksGet extends ApiCommand {
     const client = await this.client(flags)
     const {data} = await client.get<{data: PublicWebhook}>(`/api/v1/webhooks/${encodeURIComponent(args.id)}`)
     this.say(`Webhook ${data.id}`)
-    this.say(`  url       ${data.url}`)
+    this.say(`  url       ${oneLine(data.url)}`)
     this.say(`  events    ${data.events.join(', ')}`)
-    this.say(`  status    ${data.enabled ? 'enabled' : `disabled since ${data.disabledAt} (${data.disabledReason})`}`)
+    this.say(`  status    ${data.enabled ? 'enabled' : `disabled since ${data.disabledAt} (${oneLine(data.disabledReason ?? '')})`}`)
     this.say(`  failures  ${data.failureCount} consecutive failed attempts`)
     this.say(`  created   ${data.createdAt}`)
     return data

@@ -1,10 +1,11 @@
 import type {PresentedAttempt} from '../emulator/present.js'
+import {oneLine} from './terminal-text.js'
 
 /** One line about an attempt's outcome: `200 in 4 ms` or `failed: HTTP 500 …; next attempt 2/5 at …`. */
 export function describeAttempt(a: Pick<PresentedAttempt, 'outcome' | 'response' | 'errorClass' | 'errorMessage' | 'durationMs' | 'nextAttemptAt' | 'number'>, totalAttempts: number): string {
   const took = a.durationMs === null ? '' : ` in ${a.durationMs} ms`
   if (a.outcome === 'success') return `${a.response?.status ?? ''} OK${took} (attempt ${a.number}/${totalAttempts})`
-  const why = a.response ? `HTTP ${a.response.status}` : `${a.errorClass}${a.errorMessage ? ` (${a.errorMessage})` : ''}`
+  const why = a.response ? `HTTP ${a.response.status}` : `${a.errorClass}${a.errorMessage ? ` (${oneLine(a.errorMessage)})` : ''}`
   const next = a.nextAttemptAt
     ? `; attempt ${a.number + 1}/${totalAttempts} in ${formatDelay(Date.parse(a.nextAttemptAt) - Date.now())}`
     : a.number >= totalAttempts

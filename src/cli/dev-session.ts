@@ -2,6 +2,7 @@ import type {PresentedAttempt} from '../emulator/present.js'
 import type {EmulatorOptions, RunningEmulator} from '../emulator/start-emulator.js'
 import {isLoopbackHost} from '../emulator/loopback.js'
 import {describeAttempt} from './describe-attempt.js'
+import {oneLine} from './terminal-text.js'
 
 /** Options of one `junkmail dev` session. */
 export interface DevSessionOptions extends EmulatorOptions {
@@ -44,8 +45,9 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
     pending = []
     out.write(text)
   }
+  // Every text line is one line: a URL or an error message from outside cannot start another.
   const write = (line: string) => {
-    pending.push(line + '\n')
+    pending.push((options.json ? line : oneLine(line)) + '\n')
     scheduled ??= setImmediate(flush)
   }
   const json = (type: string, fields: Record<string, unknown>) => write(JSON.stringify({type, time: new Date().toISOString(), ...fields}))

@@ -4,6 +4,7 @@ import {ux} from '@oclif/core/ux'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ApiError, UnreachableError} from './api-client.js'
 import {NotRunningError} from './locate-emulator.js'
+import {safeText} from './terminal-text.js'
 
 /** True for a mistake in how the command was typed (bad flag, missing argument): exit code 2. */
 export function isUsageError(error: unknown): boolean {
@@ -48,9 +49,12 @@ export class UsageError extends Error {
 export abstract class JunkmailCommand extends Command {
   static enableJsonFlag = true
 
-  /** Writes a line for people; silent under `--json`. */
+  /**
+   * Writes text for people (control characters escaped, line feeds and tabs kept; values that must
+   * stay on one line go through `oneLine` first); silent under `--json`.
+   */
   protected say(text = ''): void {
-    if (!this.jsonEnabled()) process.stdout.write(text + '\n')
+    if (!this.jsonEnabled()) process.stdout.write(safeText(text) + '\n')
   }
 
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
