@@ -231,6 +231,36 @@ describe('junkmail CLI', () => {
     expect(local.stderr()).toBe('')
   })
 
+  it('readiness: once the API answers, the SMTP sink already accepts connections (a script may poll the API, then send mail)', async () => {
+    const {createServer, connect} = await import('node:net')
+    const {spawn} = await import('node:child_process')
+    const {BIN} = await import('./support/cli.js')
+    const {waitUntil} = await import('./support/wait-until.js')
+    // Two free ports, known before the start (as a script that does not read the ready line has them).
+    const free = async () => {
+      const server = createServer()
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const {port} = server.address() as {port: number}
+      await new Promise((resolve) => server.close(resolve))
+      return port
+    }
+    const [port, smtpPort] = [await free(), await free()]
+    const child = spawn(process.execPath, [BIN, 'dev', '--port', String(port), '--smtp-port', String(smtpPort), '--in-memory'], {stdio: 'ignore', env: {...process.env, NODE_ENV: undefined}})
+    onTestFinished(() => void child.kill('SIGKILL'))
+    await waitUntil('the API to answer', () =>
+      fetch(`http://127.0.0.1:${port}/api/v1/webhooks`, {headers: {authorization: 'Bearer jm_test_local'}}).then(
+        (r) => (r.status === 200 ? true : undefined),
+        () => undefined,
+      ),
+    15_000)
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const socket = connect(smtpPort, '127.0.0.1')
+      socket.once('data', (data) => (socket.destroy(), resolve(data.toString())))
+      socket.once('error', reject)
+    })
+    expect(greeting).toMatch(/^220 junkmail\.local /)
+  })
+
   it('dev on a port in use (API or SMTP): one line naming the port and the flag, exit 1, and nothing left listening or on disk', async () => {
     const {createServer} = await import('node:net')
     const blocker = createServer()

@@ -154,17 +154,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       version: packageVersion(),
       smtp: () => (smtp ? {host, port: smtp.port, ...smtp.activity()} : null),
     })
-    try {
-      await app.listen({host, port: options.port ?? DEFAULT_API_PORT})
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, options.port ?? DEFAULT_API_PORT)
-      throw error
-    }
-    cleanups.unshift(() => app.close())
-    const address = app.server.address()
-    const port = typeof address === 'object' && address ? address.port : 0
-    url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-
     if (options.smtpPort !== false) {
       const {startSmtpSink} = await import('../smtp/smtp-sink.js')
       smtp = await startSmtpSink(context, {
@@ -175,9 +164,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         tls: options.smtpTls,
         maxClients: options.smtpMaxClients,
       })
-      // Stop taking mail first, so nothing arrives once the rest is shutting down.
       cleanups.unshift(() => smtp!.close())
     }
+    // The API listens last: once it answers, every listener accepts connections (a script that
+    // polls the API and then sends mail is never refused by an SMTP sink still starting).
+    try {
+      await app.listen({host, port: options.port ?? DEFAULT_API_PORT})
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, options.port ?? DEFAULT_API_PORT)
+      throw error
+    }
+    // At stop, mail is refused first (the SMTP sink's close stays first), then requests.
+    cleanups.splice(smtp ? 1 : 0, 0, () => app.close())
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
     await store.commit()
     let stopping: Promise<void> | null = null
