@@ -71,7 +71,10 @@ describe('store under SIGKILL while compacting in the background', () => {
     }
     // The real store opens what the kills left, with the same content, and folds it into one snapshot.
     const store = await Store.open({dataDir})
-    expect(store.counts().deliveries).toBe(expectAdded.size)
+    // Every reported delivery is there (checked above); a kill may also land between a batch's
+    // append and its report, so there can be more, never fewer.
+    expect(store.counts().deliveries).toBeGreaterThanOrEqual(expectAdded.size)
+    expect(store.counts().deliveries - expectAdded.size).toBeLessThanOrEqual(7 * 40)
     const rolledBack = [...expectUpdated].filter(([id, count]) => (store.getDelivery(id)?.attemptCount ?? -1) < count)
     expect(rolledBack.slice(0, 5), `${rolledBack.length} committed updates rolled back by Store.open`).toEqual([])
     await store.close()
