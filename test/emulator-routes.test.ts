@@ -125,3 +125,21 @@ describe('emulator routes: deliveries, resend and trigger to a disabled webhook'
     await receiver.close()
   })
 })
+
+describe('emulator routes: API keys', () => {
+  it('POST /_emulator/v1/api-keys with a key that already exists → 409 key_exists naming key; the key keeps its scopes', async () => {
+    const emulator = await startTestEmulator()
+    // The emulator's own key cannot be narrowed (it would leave nothing with full access until a restart).
+    expectError(await emulator.api('POST', '/_emulator/v1/api-keys', {body: {key: emulator.apiKey, scopes: ['emails:read']}}), 409, 'key_exists', 'key')
+    const created = await emulator.api('POST', '/api/v1/webhooks', {body: {url: 'https://example.com/hook', events: ['email.received']}})
+    expect(created.status, created.text).toBe(201)
+    const minted = await emulator.api('POST', '/_emulator/v1/api-keys', {body: {key: 'jm_test_reader', scopes: ['emails:read']}})
+    expect(minted.status, minted.text).toBe(201)
+    // Nor can another existing key be replaced (here: widened).
+    expectError(await emulator.api('POST', '/_emulator/v1/api-keys', {body: {key: 'jm_test_reader', scopes: ['*']}}), 409, 'key_exists', 'key')
+    expectError(await emulator.api('GET', '/api/v1/webhooks', {key: 'jm_test_reader'}), 403, 'forbidden', 'Authorization')
+    expect((await emulator.api('GET', '/api/v1/emails', {key: 'jm_test_reader'})).status).toBe(200)
+    // The emulator's key still has every scope, including minting keys.
+    expect((await emulator.api('POST', '/_emulator/v1/api-keys', {body: {scopes: ['*']}})).status).toBe(201)
+  })
+})

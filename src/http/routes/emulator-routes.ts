@@ -185,6 +185,8 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         const input = apiKeySchema.parse(request.body)
         const unknown = input.scopes.find((s) => s !== '*' && !(SCOPES as readonly string[]).includes(s))
         if (unknown) throw new OperationError(400, 'validation_error', `scopes: unknown scope "${unknown}"; known scopes: ${SCOPES.join(', ')}`, 'scopes')
+        // Never replaced: narrowing the emulator's own key would leave no full-access key until a restart.
+        if (input.key !== undefined && store.getApiKey(input.key)) throw new OperationError(409, 'key_exists', 'key: this API key already exists; keys are never replaced', 'key')
         const key = store.addApiKey({key: input.key ?? `jm_test_${randomBytes(12).toString('hex')}`, scopes: input.scopes, createdAt: new Date().toISOString()})
         await store.commit()
         return reply.status(201).send({data: key})
