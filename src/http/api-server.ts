@@ -1,6 +1,7 @@
 import Fastify, {type FastifyInstance} from 'fastify'
 import type {EmulatorContext} from '../emulator/emulator-context.js'
 import {errorBody, handleError} from './api-error.js'
+import {answerClientError, answerConnect, answerExpectationFailed} from './client-errors.js'
 import {EMULATOR_PREFIX, emulatorRoutes, type EmulatorFacts} from './routes/emulator-routes.js'
 import {mailRoutes} from './routes/mail-routes.js'
 import {webhookRoutes} from './routes/webhook-routes.js'
@@ -16,7 +17,13 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts): Fas
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: {ignoreTrailingSlash: true},
+    // The router's own errors (an id over 100 characters, bad percent-encoding) and the HTTP
+    // parser's (malformed request, headers too large) answer in junkmail's shape too.
+    frameworkErrors: handleError,
+    clientErrorHandler: answerClientError,
   })
+  app.server.on('checkExpectation', answerExpectationFailed)
+  app.server.on('connect', answerConnect)
   // Only JSON bodies: without fastify's default text/plain parser any other content type gets 415.
   app.removeContentTypeParser('text/plain')
   app.setErrorHandler(handleError)
