@@ -9,19 +9,40 @@ import {webhookRoutes} from './routes/webhook-routes.js'
 /** Largest request body accepted, in bytes; larger bodies get 413. */
 export const BODY_LIMIT = 100 * 1024
 
+/** Bounds on the API's connections, so slow or idle clients cannot hold it. */
+export interface ApiLimits {
+  /** Time to receive a request's line and headers, ms (then 408 and the connection is closed). */
+  readonly headersTimeoutMs: number
+  /** Time to receive a whole request, body included, ms (then 408 and the connection is closed). */
+  readonly requestTimeoutMs: number
+  /** How long an idle keep-alive connection is kept, ms (Node adds one second of grace). */
+  readonly keepAliveTimeoutMs: number
+  /** Connections open at once; one more is closed as soon as it is accepted. */
+  readonly maxConnections: number
+}
+
 /** Builds the HTTP app: the JunkMail API under `/api/v1`, the emulator's own routes under `/_emulator/v1`. */
-export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts): FastifyInstance {
+export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, limits: ApiLimits): FastifyInstance {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: true,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node looks for expired requests every 30 s by default, which would stretch a 10 s bound to 40 s.
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(limits.headersTimeoutMs / 10))),
+    },
     routerOptions: {ignoreTrailingSlash: true},
     // The router's own errors (an id over 100 characters, bad percent-encoding) and the HTTP
     // parser's (malformed request, headers too large) answer in junkmail's shape too.
     frameworkErrors: handleError,
     clientErrorHandler: answerClientError,
   })
+  app.server.maxConnections = limits.maxConnections
   app.server.on('checkExpectation', answerExpectationFailed)
   app.server.on('connect', answerConnect)
   // Only JSON bodies: without fastify's default text/plain parser any other content type gets 415.

@@ -22,6 +22,8 @@ export interface RawConnection {
   /** Resolves once connected. */
   readonly connected: Promise<void>
   write(bytes: string | Buffer): void
+  /** Waits (at most `deadlineMs`) for a complete first answer, leaving the connection open. */
+  answered(deadlineMs: number): Promise<RawAnswer>
   /** Waits until the server closes the connection, or closes it at the deadline; then parses what came back. */
   closed(deadlineMs: number): Promise<RawAnswer>
   destroy(): void
@@ -33,7 +35,14 @@ export function openRaw(port: number): RawConnection {
   const socket = connect(port, '127.0.0.1')
   const chunks: Buffer[] = []
   let closedByServer = true
-  socket.on('data', (chunk) => chunks.push(chunk))
+  const waiters = new Set<() => void>()
+  socket.on('data', (chunk) => {
+    chunks.push(chunk)
+    for (const wake of waiters) wake()
+  })
+  socket.on('close', () => {
+    for (const wake of waiters) wake()
+  })
   socket.on('error', () => {})
   const connected = new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve)
@@ -44,6 +53,23 @@ export function openRaw(port: number): RawConnection {
     connected,
     write: (bytes) => socket.write(bytes),
     destroy: () => socket.destroy(),
+    answered(deadlineMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check)
+          reject(new Error(`no complete answer within ${deadlineMs} ms`))
+        }, deadlineMs)
+        function check() {
+          const answer = parseAnswer(Buffer.concat(chunks).toString('latin1'))
+          if (!answer.complete && !socket.destroyed) return
+          clearTimeout(timer)
+          waiters.delete(check)
+          resolve({...answer, closedByServer: socket.destroyed, elapsedMs: Date.now() - started})
+        }
+        waiters.add(check)
+        check()
+      })
+    },
     async closed(deadlineMs) {
       const timer = setTimeout(() => {
         closedByServer = false
@@ -51,7 +77,8 @@ export function openRaw(port: number): RawConnection {
       }, deadlineMs)
       const elapsedMs = await ended
       clearTimeout(timer)
-      return {...parseAnswer(Buffer.concat(chunks).toString('latin1')), closedByServer, elapsedMs}
+      const {complete: _complete, ...answer} = parseAnswer(Buffer.concat(chunks).toString('latin1'))
+      return {...answer, closedByServer, elapsedMs}
     },
   }
 }
@@ -64,9 +91,9 @@ export async function rawExchange(port: number, bytes: string | Buffer, deadline
   return connection.closed(deadlineMs)
 }
 
-function parseAnswer(text: string): Pick<RawAnswer, 'status' | 'headers' | 'body' | 'json' | 'text'> {
+function parseAnswer(text: string): Pick<RawAnswer, 'status' | 'headers' | 'body' | 'json' | 'text'> & {complete: boolean} {
   const end = text.indexOf('\r\n\r\n')
-  if (!text.startsWith('HTTP/') || end < 0) return {status: null, headers: {}, body: '', json: undefined, text}
+  if (!text.startsWith('HTTP/') || end < 0) return {status: null, headers: {}, body: '', json: undefined, text, complete: false}
   const [statusLine, ...lines] = text.slice(0, end).split('\r\n')
   const headers: Record<string, string> = {}
   for (const line of lines) {
@@ -74,15 +101,21 @@ function parseAnswer(text: string): Pick<RawAnswer, 'status' | 'headers' | 'body
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
   }
   let body = text.slice(end + 4)
-  if (headers['content-length'] !== undefined) body = body.slice(0, Number(headers['content-length']))
-  else if (headers['transfer-encoding'] === 'chunked') body = dechunk(body)
+  let complete = true
+  if (headers['content-length'] !== undefined) {
+    complete = body.length >= Number(headers['content-length'])
+    body = body.slice(0, Number(headers['content-length']))
+  } else if (headers['transfer-encoding'] === 'chunked') {
+    complete = /(^|\r\n)0\r\n\r\n/.test(body)
+    body = dechunk(body)
+  }
   let json: any
   try {
     json = JSON.parse(body)
   } catch {
     json = undefined
   }
-  return {status: Number(statusLine.split(' ')[1]), headers, body, json, text}
+  return {status: Number(statusLine.split(' ')[1]), headers, body, json, text, complete}
 }
 
 function dechunk(text: string): string {
