@@ -2,6 +2,7 @@ import {resolve} from 'node:path'
 import {TimeScale} from '../clock/time-scale.js'
 import {Dispatcher} from '../dispatch/dispatcher.js'
 import {type ApiLimits, createApiServer} from '../http/api-server.js'
+import {parseAllowedHosts} from '../http/host-check.js'
 import {junkmail} from '../providers/junkmail/index.js'
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
@@ -33,6 +34,11 @@ import {packageVersion} from './package-version.js'
 export interface EmulatorOptions {
   /** Address the API binds to. @default '127.0.0.1' */
   readonly host?: string
+  /**
+   * Names or addresses the API answers besides loopback and `host` (as `Host`, and in `Origin`), e.g.
+   * `host.docker.internal` for a container; no scheme or port. @default []
+   */
+  readonly allowedHosts?: readonly string[]
   /** API port; 0 picks a free one. @default 7380 */
   readonly port?: number
   /** Folder for `db.json` and `runtime.json`; `null` keeps nothing on disk. @default '.junkmail' */
@@ -82,6 +88,8 @@ export interface RunningEmulator {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:7380` (the API is under `/api/v1`). */
   readonly url: string
   readonly host: string
+  /** Names or addresses answered besides loopback and `host`, in canonical form. */
+  readonly allowedHosts: readonly string[]
   /** Port actually bound. */
   readonly port: number
   readonly apiKey: string
@@ -117,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
   const profile = options.profile ?? junkmail
   const limits = apiLimits(options)
+  const allowedHosts = allowedHostsOf(options)
   const startedAt = new Date().toISOString()
 
   if (dataDir) await claimDataDir(dataDir)
@@ -160,7 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       dataDir,
       version: packageVersion(),
       smtp: () => (smtp ? {host, port: smtp.port, ...smtp.activity()} : null),
-    }, limits)
+    }, {...limits, listenHost: host, allowedHosts})
     try {
       await app.listen({host, port: options.port ?? DEFAULT_API_PORT})
     } catch (error) {
@@ -203,11 +212,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         for (const cleanup of cleanups) await cleanup().catch(() => {})
         if (dataDir) await releaseDataDir(dataDir)
       })())
-    return {url, host, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, resumeBacklog, stop}
+    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, resumeBacklog, stop}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)
     throw error
+  }
+}
+
+/** `allowedHosts` in canonical form; a RangeError names an item that is not a host name or address. */
+function allowedHostsOf(options: EmulatorOptions): string[] {
+  try {
+    return parseAllowedHosts(options.allowedHosts ?? [])
+  } catch (error) {
+    throw new RangeError(`allowedHosts: ${(error as Error).message}`)
   }
 }
 
