@@ -8,11 +8,7 @@ const connectionErrors: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'headers_too_large', `the request line and headers are larger than ${maxHeaderSize / 1024} KiB`],
 }
 
-/**
- * Answers what Node's HTTP parser refuses before fastify sees a request (malformed HTTP, headers too
- * large, a request not received in time) with junkmail's JSON error, then closes the connection.
- * Replaces fastify's default handler, whose body has another shape.
- */
+/** Answers what Node's HTTP parser refuses (malformed, headers too large, too slow) with junkmail's JSON error, then closes the connection. */
 export function answerClientError(error: NodeJS.ErrnoException & {reason?: string}, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const detail = [error.code, error.reason].filter(Boolean).join(': ')

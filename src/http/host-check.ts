@@ -20,10 +20,7 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
-/**
- * Parses a comma-separated list of extra host names or addresses (`--allowed-hosts`), in canonical
- * form; empty items are skipped. Throws on an item with a scheme, a port, a path or a wildcard.
- */
+/** Parses `--allowed-hosts` (comma-separated names or addresses) into canonical form; throws naming an item that is not one. */
 export function parseAllowedHosts(list: string | readonly string[]): string[] {
   const items = (typeof list === 'string' ? list.split(',') : list).map((item) => item.trim()).filter(Boolean)
   return items.map((item) => {
@@ -33,12 +30,9 @@ export function parseAllowedHosts(list: string | readonly string[]): string[] {
   })
 }
 
-/**
- * The check every request goes through before anything else (DNS rebinding): its `Host` must be a
- * loopback name or address, the address the API listens on, or one of `allowedHosts`; an `Origin`,
- * if sent, must be http(s) on such a host. Returns the error to answer, or null to go on.
- */
+/** The DNS-rebinding check every request goes through first: the error to answer (bad Host or Origin), or null. */
 export function hostCheck(listenHost: string, allowedHosts: readonly string[]): (headers: IncomingHttpHeaders, target: string) => ErrorBody | null {
+  // Allowed as Host: loopback, the address the API listens on, `allowedHosts`; as Origin: http(s) on any of them.
   const allowed = new Set(allowedHosts)
   const listening = canonicalHost(listenHost)
   if (listening) allowed.add(listening)
