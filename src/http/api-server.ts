@@ -31,8 +31,8 @@ export interface ApiServerOptions extends ApiLimits {
 }
 
 /** Builds the HTTP app: the JunkMail API under `/api/v1`, the emulator's own routes under `/_emulator/v1`. */
-export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, limits: ApiServerOptions): FastifyInstance {
-  const checkHost = hostCheck(limits.listenHost, limits.allowedHosts)
+export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, options: ApiServerOptions): FastifyInstance {
+  const checkHost = hostCheck(options.listenHost, options.allowedHosts)
   // The router's errors skip every hook: the Host check comes first here too.
   const answerFrameworkError = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const refusal = checkHost(request.headers, request.raw.url ?? '')
@@ -44,15 +44,15 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, limi
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: true,
-    requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
     http: {
       // A request without Host reaches the Host check, which answers it in junkmail's shape.
       requireHostHeader: false,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
       // Node looks for expired requests every 30 s by default, which would stretch a 10 s bound to 40 s.
-      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(limits.headersTimeoutMs / 10))),
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(options.headersTimeoutMs / 10))),
     },
     routerOptions: {ignoreTrailingSlash: true},
     // The router's own errors (an id over 100 characters, bad percent-encoding) and the HTTP
@@ -65,7 +65,7 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, limi
     const refusal = checkHost(request.headers, request.raw.url ?? '')
     if (refusal) return reply.status(refusal.error.status).send(refusal)
   })
-  app.server.maxConnections = limits.maxConnections
+  app.server.maxConnections = options.maxConnections
   app.server.on('checkExpectation', answerExpectationFailed)
   app.server.on('connect', answerConnect)
   // Only JSON bodies: without fastify's default text/plain parser any other content type gets 415.
