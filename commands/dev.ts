@@ -12,6 +12,11 @@ const positiveNumber = Flags.custom<number>({
   },
 })
 
+const hostList = Flags.custom<string[]>({
+  // Loaded only when the flag is given: the HTTP modules are not needed to parse the others.
+  parse: async (input) => (await import('../src/http/host-check.js')).parseAllowedHosts(input),
+})
+
 export default class Dev extends JunkmailCommand {
   static summary = 'Start the emulator: the JunkMail API, the SMTP sink, the signed webhook dispatcher and its store.'
   static description = `Runs in the foreground until Ctrl+C (SIGINT), SIGTERM or SIGHUP (terminal closed), then stops cleanly and flushes the store. Pending retries are kept in the data dir and resume at the next start.
@@ -27,6 +32,7 @@ Every flag can also be set by the environment variable named next to it.`
   ]
   static flags = {
     host: Flags.string({description: 'Address the API listens on.', default: '127.0.0.1', env: 'JUNKMAIL_HOST'}),
+    'allowed-hosts': hostList({description: 'More names the API answers (as Host, and in Origin) besides loopback and --host, comma-separated, e.g. host.docker.internal,junkmail for containers. Other Hosts get 403 (DNS rebinding).', env: 'JUNKMAIL_ALLOWED_HOSTS'}),
     port: Flags.integer({description: 'API port; 0 picks a free one (the ready line says which).', default: 7380, min: 0, max: 65535, env: 'JUNKMAIL_PORT'}),
     'data-dir': Flags.string({description: 'Folder of the store (db.json) and runtime file.', default: '.junkmail', env: 'JUNKMAIL_DATA_DIR'}),
     'in-memory': Flags.boolean({description: 'Keep nothing on disk (wins over --data-dir).', default: false, env: 'JUNKMAIL_IN_MEMORY'}),
@@ -74,6 +80,7 @@ Every flag can also be set by the environment variable named next to it.`
     try {
       await runDevSession({
         host: flags.host,
+        allowedHosts: flags['allowed-hosts'],
         port: flags.port,
         dataDir: flags['in-memory'] ? null : flags['data-dir'],
         apiKey: flags['api-key'],

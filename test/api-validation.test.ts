@@ -89,6 +89,24 @@ describe('POST /api/v1/webhooks: url', () => {
       expectInvalid(await create({url, events: ['email.received']}), 'url', /whitespace/)
     }
   })
+  it('url with a control character inside (CR, LF, TAB, NUL, ESC, DEL, C1) → 400 naming url, nothing stored', async () => {
+    // The WHATWG URL parser drops TAB, CR and LF silently, so these parse as valid URLs: the
+    // check has to look at the string as sent, which is what would be stored and printed.
+    const before = await webhookCount()
+    const urls = [
+      'https://example.com/a\r\nb',
+      'https://example.com/a\nX-Forged: 1',
+      'https://exa\tmple.com/hook',
+      'https://example.com/a\u0000b',
+      'https://example.com/\u001b[31mred',
+      'https://example.com/a\u007f',
+      'https://example.com/a\u009b2J',
+    ]
+    for (const url of urls) {
+      expectInvalid(await create({url, events: ['email.received']}), 'url', /control character/)
+    }
+    expect(await webhookCount()).toBe(before)
+  })
 })
 
 describe('POST /api/v1/webhooks: events', () => {

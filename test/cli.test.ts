@@ -187,6 +187,7 @@ describe('junkmail CLI', () => {
     const cwd = await tempDir()
     const dev = await startDevProcess(['--in-memory', '--api-key', 'jm_test_custom'], {cwd})
     expect(dev.ready).toMatchObject({apiKey: 'jm_test_custom', dataDir: null})
+    expect(dev.ready).not.toHaveProperty('allowedHosts')
     expect(dev.ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/)
     expect(existsSync(join(cwd, '.junkmail'))).toBe(false)
     dev.child.kill('SIGTERM')
@@ -259,6 +260,37 @@ describe('junkmail CLI', () => {
       socket.once('error', reject)
     })
     expect(greeting).toMatch(/^220 junkmail\.local /)
+  })
+
+  it('dev --allowed-hosts (or JUNKMAIL_ALLOWED_HOSTS): the ready line lists the names, which are answered as Host; a bad name is a usage error', async () => {
+    const cwd = await tempDir()
+    const dev = await startDevProcess(['--in-memory', '--allowed-hosts', 'host.docker.internal, junkmail'], {cwd})
+    expect(dev.ready.allowedHosts).toEqual(['host.docker.internal', 'junkmail'])
+    const {request} = await import('node:http')
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({host: '127.0.0.1', port: dev.ready.port, path: '/api/v1/webhooks', headers: {host, authorization: `Bearer ${dev.ready.apiKey}`}, agent: false}, (res) => {
+          res.resume()
+          resolve(res.statusCode!)
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    expect(await statusFor(`junkmail:${dev.ready.port}`)).toBe(200)
+    expect(await statusFor('host.docker.internal')).toBe(200)
+    expect(await statusFor('evil.example')).toBe(403)
+    const fromEnv = await startDevProcess(['--in-memory'], {cwd, env: {JUNKMAIL_ALLOWED_HOSTS: 'junkmail'}})
+    expect(fromEnv.ready.allowedHosts).toEqual(['junkmail'])
+    for (const [args, env] of [
+      [['dev', '--allowed-hosts', 'junkmail:8080'], {}],
+      [['dev', '--allowed-hosts', 'http://junkmail'], {}],
+      [['dev'], {JUNKMAIL_ALLOWED_HOSTS: '*.example'}],
+    ] as Array<[string[], Record<string, string>]>) {
+      const bad = await runCli(args, {cwd, env})
+      expect(bad.code, bad.stderr).toBe(2)
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+      expect(bad.stderr).toMatch(/^Error: Parsing --allowed-hosts: ".*" is not a host name or IP address/)
+    }
   })
 
   it('dev on a port in use (API or SMTP): one line naming the port and the flag, exit 1, and nothing left listening or on disk', async () => {

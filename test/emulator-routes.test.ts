@@ -125,3 +125,62 @@ describe('emulator routes: deliveries, resend and trigger to a disabled webhook'
     await receiver.close()
   })
 })
+
+describe('emulator routes: API keys', () => {
+  it('POST /_emulator/v1/api-keys with a key that already exists → 409 key_exists naming key; the key keeps its scopes', async () => {
+    const emulator = await startTestEmulator()
+    // The emulator's own key cannot be narrowed (it would leave nothing with full access until a restart).
+    expectError(await emulator.api('POST', '/_emulator/v1/api-keys', {body: {key: emulator.apiKey, scopes: ['emails:read']}}), 409, 'key_exists', 'key')
+    const created = await emulator.api('POST', '/api/v1/webhooks', {body: {url: 'https://example.com/hook', events: ['email.received']}})
+    expect(created.status, created.text).toBe(201)
+    const minted = await emulator.api('POST', '/_emulator/v1/api-keys', {body: {key: 'jm_test_reader', scopes: ['emails:read']}})
+    expect(minted.status, minted.text).toBe(201)
+    // Nor can another existing key be replaced (here: widened).
+    expectError(await emulator.api('POST', '/_emulator/v1/api-keys', {body: {key: 'jm_test_reader', scopes: ['*']}}), 409, 'key_exists', 'key')
+    expectError(await emulator.api('GET', '/api/v1/webhooks', {key: 'jm_test_reader'}), 403, 'forbidden', 'Authorization')
+    expect((await emulator.api('GET', '/api/v1/emails', {key: 'jm_test_reader'})).status).toBe(200)
+    // The emulator's key still has every scope, including minting keys.
+    expect((await emulator.api('POST', '/_emulator/v1/api-keys', {body: {scopes: ['*']}})).status).toBe(201)
+  })
+})
+
+describe('emulator routes: scopes', () => {
+  it('every emulator route but health and catalog needs a full-access key: a narrow key gets 403 naming Authorization and nothing is done', async () => {
+    const emulator = await startTestEmulator()
+    const address = (await emulator.api('POST', '/api/v1/addresses', {body: {localPart: 'kept'}})).body.data
+    const webhook = (await emulator.api('POST', '/api/v1/webhooks', {body: {url: 'http://127.0.0.1:9/hook', events: ['address.created']}})).body.data
+    const event = (await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'address.created'}})).body.data
+    const deliveryId: string = event.deliveries[0].id
+    const eventsBefore = (await emulator.api('GET', '/_emulator/v1/events')).body.data.length
+    const narrow = (await emulator.api('POST', '/_emulator/v1/api-keys', {body: {scopes: ['emails:read', 'addresses:manage', 'webhooks:manage', 'emails:manage']}})).body.data.key as string
+    const routes: Array<[string, string, unknown?]> = [
+      ['GET', '/_emulator/v1/status'],
+      ['POST', '/_emulator/v1/events', {event: 'address.deleted', set: {addressId: address.id}}],
+      ['POST', '/_emulator/v1/events', {event: 'address.expired', set: {addressId: address.id}}],
+      ['GET', '/_emulator/v1/events'],
+      ['GET', `/_emulator/v1/events/${event.event.id}`],
+      ['POST', `/_emulator/v1/events/${event.event.id}/resend`, {}],
+      ['GET', '/_emulator/v1/deliveries'],
+      ['GET', `/_emulator/v1/deliveries/${deliveryId}`],
+      ['GET', '/_emulator/v1/attempts'],
+      ['GET', `/_emulator/v1/attempts/${deliveryId}`],
+      ['POST', `/_emulator/v1/webhooks/${webhook.id}/enable`],
+      ['POST', '/_emulator/v1/api-keys', {scopes: ['*']}],
+      ['POST', `/_emulator/v1/addresses/${address.id}/expire`],
+    ]
+    for (const [method, path, body] of routes) {
+      const response = await emulator.api(method, path, {key: narrow, body})
+      expectError(response, 403, 'forbidden', 'Authorization')
+      expect(response.body.error.message, `${method} ${path}`).toMatch(/full-access/)
+    }
+    // Nothing was done: the address is still there and active, no event was added.
+    const kept = await emulator.api('GET', `/api/v1/addresses/${address.id}`)
+    expect(kept.status, kept.text).toBe(200)
+    expect(kept.body.data.status ?? 'active').toBe('active')
+    expect((await emulator.api('GET', '/_emulator/v1/events')).body.data).toHaveLength(eventsBefore)
+    // Health and catalog need no key at all; the full-access key opens everything.
+    expect((await emulator.api('GET', '/_emulator/v1/health', {key: narrow})).status).toBe(200)
+    expect((await emulator.api('GET', '/_emulator/v1/catalog', {key: null})).status).toBe(200)
+    expect((await emulator.api('GET', '/_emulator/v1/status')).status).toBe(200)
+  })
+})

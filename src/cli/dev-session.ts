@@ -72,6 +72,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
         baseUrl: emulator.url,
         apiKey: emulator.apiKey,
         port: emulator.port,
+        ...(emulator.allowedHosts.length > 0 ? {allowedHosts: emulator.allowedHosts} : {}),
         smtpHost: emulator.smtpPort === null ? null : emulator.host,
         smtpPort: emulator.smtpPort,
         localDomain: emulator.context.mail.localDomain,
@@ -85,6 +86,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       write(`junkmail ${packageVersion()}: local ${emulator.context.profile.displayName} webhooks emulator`)
       write(`  API         ${apiUrl}`)
       write(`  API key     ${emulator.apiKey}`)
+      if (emulator.allowedHosts.length > 0) write(`  hosts       loopback and ${emulator.allowedHosts.join(', ')} (any other Host gets 403)`)
       if (emulator.smtpPort !== null) write(`  SMTP        ${emulator.host}:${emulator.smtpPort} (mail to anything@${emulator.context.mail.localDomain}${emulator.context.mail.strictRecipients ? ', existing addresses only' : ''})`)
       write(`  store       ${emulator.dataDir ? `${emulator.dataDir}/db.json` : 'in memory (nothing kept on disk)'}`)
       write(`  time scale  ${emulator.timeScale} (retry delays divided by ${emulator.timeScale}: 1 min → ${formatSeconds(60 / emulator.timeScale)})`)

@@ -27,6 +27,14 @@ export const DEFAULT_SMTP_PORT = 7325
 export const DEFAULT_MAX_MESSAGE_SIZE = 10 * 1024 * 1024
 /** Default most recipients per message. */
 export const DEFAULT_MAX_RECIPIENTS = 50
+/** Default time a client has to send a request's line and headers, in ms. */
+export const DEFAULT_API_HEADERS_TIMEOUT_MS = 10_000
+/** Default time a client has to send a whole request, body included, in ms. */
+export const DEFAULT_API_REQUEST_TIMEOUT_MS = 30_000
+/** Default time an idle keep-alive connection to the API is kept open, in ms. */
+export const DEFAULT_API_KEEP_ALIVE_TIMEOUT_MS = 5_000
+/** Default most connections open to the API at once; more are closed at once. */
+export const DEFAULT_API_MAX_CONNECTIONS = 512
 
 /** Asked to listen beyond loopback with the well-known default key: anyone on the network could use it. */
 export class PublicDefaultKeyError extends Error {

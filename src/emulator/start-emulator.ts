@@ -1,7 +1,8 @@
 import {resolve} from 'node:path'
 import {TimeScale} from '../clock/time-scale.js'
 import {Dispatcher} from '../dispatch/dispatcher.js'
-import {createApiServer} from '../http/api-server.js'
+import {type ApiLimits, createApiServer} from '../http/api-server.js'
+import {parseAllowedHosts} from '../http/host-check.js'
 import {junkmail} from '../providers/junkmail/index.js'
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
@@ -11,8 +12,12 @@ import type {RunningSmtpSink} from '../smtp/smtp-sink.js'
 import {DEFAULT_LIFETIME_SECONDS, onAddressDue, resumeExpiries} from './address-operations.js'
 import {ExpiryClock} from './expiry-clock.js'
 import {
+  DEFAULT_API_HEADERS_TIMEOUT_MS,
+  DEFAULT_API_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_API_KEY,
+  DEFAULT_API_MAX_CONNECTIONS,
   DEFAULT_API_PORT,
+  DEFAULT_API_REQUEST_TIMEOUT_MS,
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_DATA_DIR,
   DEFAULT_HOST,
@@ -32,6 +37,11 @@ import {packageVersion} from './package-version.js'
 export interface EmulatorOptions {
   /** Address the API binds to. @default '127.0.0.1' */
   readonly host?: string
+  /**
+   * Names or addresses the API answers besides loopback and `host` (as `Host`, and in `Origin`), e.g.
+   * `host.docker.internal` for a container; no scheme or port. @default []
+   */
+  readonly allowedHosts?: readonly string[]
   /** API port; 0 picks a free one. @default 7380 */
   readonly port?: number
   /** Folder for `db.json` and `runtime.json`; `null` keeps nothing on disk. @default '.junkmail' */
@@ -60,6 +70,14 @@ export interface EmulatorOptions {
   readonly smtpTls?: {key: Buffer; cert: Buffer}
   /** SMTP sessions open at once; one more is greeted with 421 and closed. @default 1000 */
   readonly smtpMaxClients?: number
+  /** Time a client has to send a request's line and headers to the API, ms (then 408, closed). @default 10000 */
+  readonly apiHeadersTimeoutMs?: number
+  /** Time a client has to send a whole request to the API, body included, ms (then 408, closed); at least apiHeadersTimeoutMs. @default 30000 */
+  readonly apiRequestTimeoutMs?: number
+  /** How long an idle keep-alive connection to the API stays open, ms. @default 5000 */
+  readonly apiKeepAliveTimeoutMs?: number
+  /** Connections open to the API at once; more are closed as soon as they are accepted. @default 512 */
+  readonly apiMaxConnections?: number
   /**
    * Leave the pending deliveries and address expiries found in the data dir unscheduled until
    * {@link RunningEmulator.resumeBacklog} is called, so a caller can subscribe to `events` first
@@ -73,6 +91,8 @@ export interface RunningEmulator {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:7380` (the API is under `/api/v1`). */
   readonly url: string
   readonly host: string
+  /** Names or addresses answered besides loopback and `host`, in canonical form. */
+  readonly allowedHosts: readonly string[]
   /** Port actually bound. */
   readonly port: number
   readonly apiKey: string
@@ -110,6 +130,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE)
   const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
   const profile = options.profile ?? junkmail
+  const limits = apiLimits(options)
+  const allowedHosts = allowedHostsOf(options)
   const startedAt = new Date().toISOString()
 
   if (dataDir) await claimDataDir(dataDir)
@@ -153,7 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       dataDir,
       version: packageVersion(),
       smtp: () => (smtp ? {host, port: smtp.port, ...smtp.activity()} : null),
-    })
+    }, {...limits, listenHost: host, allowedHosts})
     if (options.smtpPort !== false) {
       const {startSmtpSink} = await import('../smtp/smtp-sink.js')
       smtp = await startSmtpSink(context, {
@@ -197,10 +219,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         for (const cleanup of cleanups) await cleanup().catch(() => {})
         if (dataDir) await releaseDataDir(dataDir)
       })())
-    return {url, host, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, resumeBacklog, stop}
+    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, resumeBacklog, stop}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)
     throw error
+  }
+}
+
+/** `allowedHosts` in canonical form; a RangeError names an item that is not a host name or address. */
+function allowedHostsOf(options: EmulatorOptions): string[] {
+  try {
+    return parseAllowedHosts(options.allowedHosts ?? [])
+  } catch (error) {
+    throw new RangeError(`allowedHosts: ${(error as Error).message}`)
+  }
+}
+
+/** The API's bounds from the options, checked: whole numbers above zero, headers no later than the whole request. */
+function apiLimits(options: EmulatorOptions): ApiLimits {
+  const given = {
+    apiHeadersTimeoutMs: options.apiHeadersTimeoutMs ?? DEFAULT_API_HEADERS_TIMEOUT_MS,
+    apiRequestTimeoutMs: options.apiRequestTimeoutMs ?? DEFAULT_API_REQUEST_TIMEOUT_MS,
+    apiKeepAliveTimeoutMs: options.apiKeepAliveTimeoutMs ?? DEFAULT_API_KEEP_ALIVE_TIMEOUT_MS,
+    apiMaxConnections: options.apiMaxConnections ?? DEFAULT_API_MAX_CONNECTIONS,
+  }
+  for (const [name, value] of Object.entries(given)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number above 0, got ${value}`)
+  }
+  if (given.apiHeadersTimeoutMs > given.apiRequestTimeoutMs) {
+    throw new RangeError(`apiHeadersTimeoutMs (${given.apiHeadersTimeoutMs}) must not exceed apiRequestTimeoutMs (${given.apiRequestTimeoutMs})`)
+  }
+  return {
+    headersTimeoutMs: given.apiHeadersTimeoutMs,
+    requestTimeoutMs: given.apiRequestTimeoutMs,
+    keepAliveTimeoutMs: given.apiKeepAliveTimeoutMs,
+    maxConnections: given.apiMaxConnections,
   }
 }

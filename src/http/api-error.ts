@@ -12,12 +12,16 @@ export function errorBody(status: number, code: string, message: string, field?:
   return {error: {status, code, message, ...(field === undefined ? {} : {field})}}
 }
 
-const fastifyCodes: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Content-Type must be application/json'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', 'Content-Length does not match the body'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'body is empty but Content-Type is application/json'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'body is not valid JSON'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'body is larger than the limit'],
+/** Fastify's own errors: the status, code, message and field junkmail answers instead. */
+const fastifyCodes: Record<string, [number, string, string, string?]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Content-Type must be application/json', 'Content-Type'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', 'Content-Length does not match the body', 'body'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'body is empty but Content-Type is application/json', 'body'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'body is not valid JSON', 'body'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'body is larger than the limit', 'body'],
+  // Raised by the router, before any route (hence before any hook): see `frameworkErrors`.
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long', 'a path segment is longer than 100 characters (no id is that long)'],
+  FST_ERR_BAD_URL: [400, 'bad_url', 'the path is not valid percent-encoding (e.g. "%zz")'],
 }
 
 /** Turns anything thrown by a route into the right status and a JSON error naming the field. */
@@ -37,12 +41,18 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   const code = (error as FastifyError).code
   const known = code ? fastifyCodes[code] : undefined
   if (known) {
-    const [status, name, message] = known
-    void reply.status(status).send(errorBody(status, name, message, status === 415 ? 'Content-Type' : 'body'))
+    const [status, name, message, field] = known
+    void reply.status(status).send(errorBody(status, name, message, field))
     return
   }
-  if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
+  const status = (error as FastifyError).statusCode
+  if (error instanceof SyntaxError || status === 400) {
     void reply.status(400).send(errorBody(400, 'invalid_json', `body is not valid JSON: ${error.message}`, 'body'))
+    return
+  }
+  // Any other client error fastify raises keeps its status, in junkmail's shape.
+  if (status !== undefined && status >= 400 && status < 500) {
+    void reply.status(status).send(errorBody(status, 'bad_request', error.message))
     return
   }
   request.log.error(error)

@@ -5,8 +5,8 @@ import {authorize} from './auth.js'
 
 /** One method of a resource: who may call it and what it answers. */
 export interface MethodSpec {
-  /** Scope required of the API key; `null` for any valid key; `false` for no key at all. */
-  readonly scope: string | null | false
+  /** Scope required of the API key (`*`: a full-access key); `false` for no key at all. */
+  readonly scope: string | false
   readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown
 }
 

@@ -11,6 +11,9 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+/** C0 controls, DEL and C1 controls (some terminals read U+009B as an escape sequence). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
+
 const requiredString = (what: string) =>
   z.string({error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`)})
 
@@ -21,6 +24,9 @@ export function createWebhookSchema(profile: ProviderProfile) {
     {
       url: requiredString('a string')
         .refine((u) => u.trim() === u, 'must not start or end with whitespace')
+        // Checked on the string as sent: the URL parser silently drops TAB, CR and LF, and the
+        // string is what gets stored and printed.
+        .refine((u) => !CONTROL_CHARACTER.test(u), 'must not contain control characters (CR, LF, TAB, NUL, ESC, DEL…)')
         .refine(isHttpUrl, 'must be an absolute http(s) URL, e.g. https://example.com/webhooks'),
       events: z
         .array(requiredString('an event name (string)').refine((e) => known.includes(e), {

@@ -6,7 +6,7 @@ import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/pres
 import {enableWebhook} from '../../emulator/webhook-operations.js'
 import type {SmtpActivity} from '../../smtp/smtp-sink.js'
 import type {Delivery} from '../../store/types.js'
-import {SCOPES} from '../auth.js'
+import {FULL_ACCESS, SCOPES} from '../auth.js'
 import {defineResource} from '../define-resource.js'
 import {apiKeySchema, listQuerySchema, resendSchema, triggerSchema} from '../request-schemas.js'
 
@@ -25,7 +25,7 @@ export interface EmulatorFacts {
 
 const id = (request: FastifyRequest): string => (request.params as {id: string}).id
 
-/** Trigger, events, deliveries, attempts, resend, enable, keys, catalog, health and status. */
+/** Trigger, events, deliveries, attempts, resend, enable, keys, catalog, health and status: all but health and catalog need a full-access key. */
 export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts: EmulatorFacts): void {
   const p = EMULATOR_PREFIX
   const {store} = ctx
@@ -52,7 +52,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/status`, {
     GET: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async () => ({
         data: {
           version: facts.version,
@@ -91,7 +91,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/events`, {
     POST: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request, reply) => {
         const input = triggerSchema.parse(request.body)
         const {event, deliveries} = await triggerEvent(ctx, {type: input.event, set: input.set, webhookId: input.webhookId})
@@ -99,7 +99,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       },
     },
     GET: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
         return {data: store.listEvents({type: q.type, limit: q.limit ?? 50}).map(presentEvent)}
@@ -109,7 +109,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/events/:id`, {
     GET: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request) => {
         const event = requireEvent(ctx, id(request))
         return {data: {...presentEvent(event), deliveries: store.deliveriesForEvent(event.id).map((d) => presentDelivery(d, max))}}
@@ -119,7 +119,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/events/:id/resend`, {
     POST: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request, reply) => {
         const input = resendSchema.parse(request.body ?? undefined) ?? {}
         const deliveries = await resendEvent(ctx, id(request), input.webhookId)
@@ -130,7 +130,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/deliveries`, {
     GET: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
         const list = store.listDeliveries({webhookId: q.webhookId, eventId: q.eventId, status: q.status, limit: q.limit ?? 50})
@@ -141,7 +141,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/deliveries/:id`, {
     GET: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request) => {
         const delivery = store.getDelivery(id(request))
         if (!delivery) throw new OperationError(404, 'not_found', `no delivery with id ${id(request)}`, 'id')
@@ -154,7 +154,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/attempts`, {
     GET: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
         const list = store.listAttempts({webhookId: q.webhookId, eventId: q.eventId, failed: q.failed === 'true', limit: q.limit ?? 50})
@@ -165,7 +165,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   defineResource(app, store, `${p}/attempts/:id`, {
     GET: {
-      scope: null,
+      scope: FULL_ACCESS,
       handler: async (request) => {
         const attempt = store.getAttempt(id(request))
         if (!attempt) throw new OperationError(404, 'not_found', `no attempt with id ${id(request)}`, 'id')
@@ -175,16 +175,18 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
   })
 
   defineResource(app, store, `${p}/webhooks/:id/enable`, {
-    POST: {scope: null, handler: async (request) => ({data: await enableWebhook(ctx, id(request))})},
+    POST: {scope: FULL_ACCESS, handler: async (request) => ({data: await enableWebhook(ctx, id(request))})},
   })
 
   defineResource(app, store, `${p}/api-keys`, {
     POST: {
-      scope: '*',
+      scope: FULL_ACCESS,
       handler: async (request, reply) => {
         const input = apiKeySchema.parse(request.body)
         const unknown = input.scopes.find((s) => s !== '*' && !(SCOPES as readonly string[]).includes(s))
         if (unknown) throw new OperationError(400, 'validation_error', `scopes: unknown scope "${unknown}"; known scopes: ${SCOPES.join(', ')}`, 'scopes')
+        // Never replaced: narrowing the emulator's own key would leave no full-access key until a restart.
+        if (input.key !== undefined && store.getApiKey(input.key)) throw new OperationError(409, 'key_exists', 'key: this API key already exists; keys are never replaced', 'key')
         const key = store.addApiKey({key: input.key ?? `jm_test_${randomBytes(12).toString('hex')}`, scopes: input.scopes, createdAt: new Date().toISOString()})
         await store.commit()
         return reply.status(201).send({data: key})

@@ -2,6 +2,7 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import {createAddress, deleteAddress, expireAddress, presentAddress, requireAddress} from '../../emulator/address-operations.js'
 import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
 import {deleteEmail, emailAttachment, emailDetail, emailRaw, presentEmail} from '../../emulator/mail-operations.js'
+import {FULL_ACCESS} from '../auth.js'
 import {defineResource} from '../define-resource.js'
 import {createAddressSchema, listQuerySchema} from '../request-schemas.js'
 
@@ -95,6 +96,6 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext, emulatorP
     },
   })
   defineResource(app, store, `${emulatorPrefix}/addresses/:id/expire`, {
-    POST: {scope: null, handler: async (request) => ({data: presentAddress(await expireAddress(ctx, param(request, 'id'), 'api'))})},
+    POST: {scope: FULL_ACCESS, handler: async (request) => ({data: presentAddress(await expireAddress(ctx, param(request, 'id'), 'api'))})},
   })
 }
