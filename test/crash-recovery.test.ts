@@ -178,6 +178,52 @@ describe('crash recovery', () => {
     expect(await readFile(dbFile, 'utf8')).toBe('{"version":1,"webhooks":[{"id":')
   })
 
+  it('a runtime.json naming a live process that is not a junkmail emulator here (pid reused) is taken over with a one-line notice; one being started is not', async () => {
+    const {runCli} = await import('./support/cli.js')
+    const {stat} = await import('node:fs/promises')
+    const runtime = (dataDir: string, info: object) => writeFile(join(dataDir, 'runtime.json'), JSON.stringify(info))
+    // pid 1 is always running (after a container restart it is the stale file's pid); nothing answers at its old API URL.
+    const first = await tempDir()
+    await runtime(first, {pid: 1, startedAt: '2026-01-01T00:00:00Z', apiUrl: 'http://127.0.0.1:9', apiKey: 'jm_test_local'})
+    const dev = await startDevProcess(['--data-dir', first])
+    expect(await dev.waitForLine((l) => l.type === 'notice')).toMatchObject({
+      message: `took over ${join(first, 'runtime.json')}: it named pid 1, which is running, but no junkmail emulator answers at http://127.0.0.1:9`,
+    })
+    expect(JSON.parse(await readFile(join(first, 'runtime.json'), 'utf8')).pid).toBe(dev.child.pid)
+    expect((await stat(join(first, 'runtime.json'))).mode & 0o777).toBe(0o600)
+
+    // A live process (this test's) whose URL answers, but not as junkmail.
+    const receiver = await startReceiver(() => ({status: 200, body: '{"data":{"pid":1}}', headers: {'content-type': 'application/json'}}))
+    const second = await tempDir()
+    await runtime(second, {pid: process.pid, startedAt: new Date().toISOString(), apiUrl: receiver.url, apiKey: 'jm_test_local'})
+    const other = await startDevProcess(['--data-dir', second])
+    expect((await other.waitForLine((l) => l.type === 'notice')).message).toBe(
+      `took over ${join(second, 'runtime.json')}: it named pid ${process.pid}, which is running, but its API at ${receiver.url} answers as something else`,
+    )
+
+    // A live process that claimed the dir a moment ago and has not written its API URL yet: busy.
+    const third = await tempDir()
+    await runtime(third, {pid: process.pid, startedAt: new Date().toISOString()})
+    const busy = await runCli(['dev', '--port', '0', '--smtp-port', '0', '--data-dir', third])
+    expect(busy.code).toBe(1)
+    expect(busy.stderr).toContain(`another junkmail emulator (pid ${process.pid}) is already using ${third}`)
+    // The same claim, ten minutes old: it never finished starting, so it is taken over.
+    await runtime(third, {pid: process.pid, startedAt: new Date(Date.now() - 600_000).toISOString()})
+    const late = await startDevProcess(['--data-dir', third])
+    expect((await late.waitForLine((l) => l.type === 'notice')).message).toMatch(/it named pid \d+, which is running but never finished starting an emulator here \(claimed 60\d s ago\)$/)
+    await receiver.close()
+  })
+
+  it('a data dir junkmail creates is 0700, its runtime.json 0600 (they hold the API key and private mail)', async () => {
+    const {stat} = await import('node:fs/promises')
+    const parent = await tempDir()
+    const dataDir = join(parent, 'new', '.junkmail')
+    await startDevProcess(['--data-dir', dataDir])
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700)
+    expect((await stat(join(parent, 'new'))).mode & 0o777).toBe(0o700)
+    expect((await stat(join(dataDir, 'runtime.json'))).mode & 0o777).toBe(0o600)
+  })
+
   it('a second emulator on the same data dir refuses to start and says which process owns it', async () => {
     const dataDir = await tempDir()
     const first = await startDevProcess(['--data-dir', dataDir])

@@ -102,6 +102,10 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       flush()
     }
 
+    for (const notice of emulator.notices) {
+      if (options.json) json('notice', {message: notice})
+      else write(`Notice: ${notice}`)
+    }
     if (!isLoopbackHost(emulator.host)) {
       const warning = `the API and the SMTP sink listen on ${emulator.host}, beyond this machine: whoever can reach it and has the API key can read every mail and register webhooks`
       process.stderr.write(`Warning: ${warning}\n`)

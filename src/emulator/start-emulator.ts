@@ -105,6 +105,8 @@ export interface RunningEmulator {
   readonly events: EmulatorEvents
   /** The parts, for in-process callers (tests, benchmarks, the dev command). */
   readonly context: EmulatorContext
+  /** Things worth telling the user about the start (a stale runtime file taken over), one line each. */
+  readonly notices: readonly string[]
   /** Schedules the pending deliveries and expiries held by `holdBacklog` (once; a no-op otherwise). */
   resumeBacklog(): void
   /** Stops the API, aborts attempts in flight (they stay pending), flushes the store, frees the data dir. */
@@ -134,7 +136,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const allowedHosts = allowedHostsOf(options)
   const startedAt = new Date().toISOString()
 
-  if (dataDir) await claimDataDir(dataDir)
+  const notices: string[] = []
+  if (dataDir) {
+    const tookOver = await claimDataDir(dataDir)
+    if (tookOver) notices.push(tookOver)
+  }
   const cleanups: Array<() => Promise<unknown>> = []
   try {
     const store = await Store.open({dataDir, maxEvents: options.maxEvents})
@@ -219,7 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         for (const cleanup of cleanups) await cleanup().catch(() => {})
         if (dataDir) await releaseDataDir(dataDir)
       })())
-    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, resumeBacklog, stop}
+    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, notices, resumeBacklog, stop}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)
