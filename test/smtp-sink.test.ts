@@ -14,7 +14,7 @@ import {tempDir} from './support/temp-dir.js'
 import {fillDisk, smallDisk, tmpfsUnavailable} from './support/small-disk.js'
 import {skipBecause} from './support/skip.js'
 import {subscribe} from './support/webhook-inbox.js'
-import {deliveriesSettled, waitUntil} from './support/wait-until.js'
+import {deliveriesSettled, smtpIdle, waitUntil} from './support/wait-until.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
@@ -710,6 +710,56 @@ describe('SMTP refusals: 421 and 451', () => {
     expect(told.lines).toEqual(['Server shutting down'])
     await stopping
     await waitUntil('the idle session to be closed', () => (idle.socket.closed ? true : undefined))
+  })
+
+  it('421 and closed when a session completes no command in time: idle, or drip-fed a byte at a time (in a command or in DATA); one that keeps completing commands stays', async () => {
+    const emulator = await startTestEmulator({smtpCommandTimeoutMs: 400})
+    const timeout = ['junkmail.local Timeout: no command completed in 0.4 s, closing connection']
+    const drip = async (smtp: Awaited<ReturnType<typeof openSmtp>>, text: string) => {
+      for (const byte of text) {
+        if (smtp.socket.closed) return
+        smtp.write(byte)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    const closedWith421 = async (smtp: Awaited<ReturnType<typeof openSmtp>>, started: number) => {
+      const reply = await smtp.reply()
+      expect([reply.code, reply.lines]).toEqual([421, timeout])
+      await waitUntil('the session to be closed', () => (smtp.socket.closed ? true : undefined))
+      return Date.now() - started
+    }
+    // Idle after EHLO.
+    const idle = await openSmtp(emulator.smtpPort!)
+    let started = Date.now()
+    await idle.command('EHLO client.test')
+    expect(await closedWith421(idle, started)).toBeGreaterThanOrEqual(390)
+    // A command dripped a byte every 100 ms, never finished (each byte would reset an idle timer).
+    const dripped = await openSmtp(emulator.smtpPort!)
+    await dripped.command('EHLO client.test')
+    started = Date.now()
+    void drip(dripped, 'NOOP NOOP NOOP NOOP NOOP')
+    const elapsed = await closedWith421(dripped, started)
+    expect(elapsed).toBeGreaterThanOrEqual(390)
+    expect(elapsed).toBeLessThan(1500)
+    // A message dripped a line at a time in DATA: cut, nothing stored.
+    const slow = await openSmtp(emulator.smtpPort!)
+    await slow.command('EHLO client.test')
+    await slow.command('MAIL FROM:<slow@example.com>')
+    await slow.command('RCPT TO:<slow@junkmail.local>')
+    expect((await slow.command('DATA')).code).toBe(354)
+    started = Date.now()
+    void drip(slow, 'Subject: slow\r\n\r\n' + 'x'.repeat(40))
+    expect(await closedWith421(slow, started)).toBeLessThan(1500)
+    await smtpIdle(emulator.api)
+    expect((await emulator.api('GET', '/api/v1/emails')).body.data).toEqual([])
+    // Commands completed well within the deadline, for longer than it: the session stays usable.
+    const busy = await openSmtp(emulator.smtpPort!)
+    for (let i = 0; i < 8; i++) {
+      expect((await busy.command('NOOP')).code).toBe(250)
+      await new Promise((r) => setTimeout(r, 150))
+    }
+    expect(busy.socket.closed).toBe(false)
+    await busy.quit()
   })
 
   it('451 when the message cannot be stored (the mail folder is not a folder): nothing is kept, and the next mail is', async () => {

@@ -34,7 +34,7 @@ export const DEFAULT_API_REQUEST_TIMEOUT_MS = 30_000
 /** Default time an idle keep-alive connection to the API is kept open, in ms. */
 export const DEFAULT_API_KEEP_ALIVE_TIMEOUT_MS = 5_000
 /** Default most connections open to the API at once; more are closed at once. */
-export const DEFAULT_API_MAX_CONNECTIONS = 512
+export const DEFAULT_API_MAX_CONNECTIONS = 256
 
 /** Asked to listen beyond loopback with the well-known default key: anyone on the network could use it. */
 export class PublicDefaultKeyError extends Error {

@@ -68,8 +68,10 @@ export interface EmulatorOptions {
   readonly addressLifetimeSeconds?: number
   /** PEM key and certificate for STARTTLS (off without them). */
   readonly smtpTls?: {key: Buffer; cert: Buffer}
-  /** SMTP sessions open at once; one more is greeted with 421 and closed. @default 1000 */
+  /** SMTP sessions open at once; one more is greeted with 421 and closed. @default 256 */
   readonly smtpMaxClients?: number
+  /** An SMTP session that completes no command for this long (idle, or drip-fed) gets 421 and is closed, ms. @default 60000 */
+  readonly smtpCommandTimeoutMs?: number
   /** Time a client has to send a request's line and headers to the API, ms (then 408, closed). @default 10000 */
   readonly apiHeadersTimeoutMs?: number
   /** Time a client has to send a whole request to the API, body included, ms (then 408, closed); at least apiHeadersTimeoutMs. @default 30000 */
@@ -191,6 +193,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
         tls: options.smtpTls,
         maxClients: options.smtpMaxClients,
+        commandTimeoutMs: options.smtpCommandTimeoutMs,
       })
       cleanups.unshift(() => smtp!.close())
     }

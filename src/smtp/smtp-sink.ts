@@ -16,9 +16,19 @@ export interface SmtpSinkOptions {
   readonly maxRecipients: number
   /** PEM key and certificate: STARTTLS is offered only when both are given. */
   readonly tls?: {key: Buffer; cert: Buffer}
-  /** Sessions open at once; one more is greeted with 421 and closed. @default 1000 */
+  /** Sessions open at once; one more is greeted with 421 and closed. @default 256 */
   readonly maxClients?: number
+  /**
+   * A session that completes no command (or, in DATA, no message) for this long gets 421 and is
+   * closed: an idle session, and one drip-fed a byte at a time, alike. @default 60000
+   */
+  readonly commandTimeoutMs?: number
 }
+
+/** Default of {@link SmtpSinkOptions.maxClients}: with the API's cap, well inside a 1,024-file limit. */
+export const DEFAULT_SMTP_MAX_CLIENTS = 256
+/** Default of {@link SmtpSinkOptions.commandTimeoutMs}. */
+export const DEFAULT_SMTP_COMMAND_TIMEOUT_MS = 60_000
 
 /** What the sink is doing right now. */
 export interface SmtpActivity {
@@ -61,7 +71,7 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
   const {SMTPServer} = await import('smtp-server')
   const {SMTPConnection} = (await import('smtp-server/lib/smtp-connection.js')) as unknown as {SMTPConnection: new (...args: unknown[]) => any}
   await preloadHeaderReader()
-  const PromptSMTPServer = promptServerClass(SMTPServer, SMTPConnection)
+  const PromptSMTPServer = promptServerClass(SMTPServer, SMTPConnection, options.commandTimeoutMs ?? DEFAULT_SMTP_COMMAND_TIMEOUT_MS)
   const states = new WeakMap<SMTPServerSession, SessionState>()
   const state = (session: SMTPServerSession): SessionState => {
     let s = states.get(session)
@@ -82,7 +92,10 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
     ...(options.tls ? {key: options.tls.key, cert: options.tls.cert} : {}),
     hideSTARTTLS: !options.tls,
     logger: false,
-    maxClients: options.maxClients ?? 1000,
+    maxClients: options.maxClients ?? DEFAULT_SMTP_MAX_CLIENTS,
+    // Idle sessions are cut by the command deadline below, which also catches a drip-feeding client
+    // (any byte resets smtp-server's own idle timer); this one stays as a backstop.
+    socketTimeout: (options.commandTimeoutMs ?? DEFAULT_SMTP_COMMAND_TIMEOUT_MS) * 2,
     closeTimeout: CLOSE_GRACE_MS,
     onAuth(auth, _session, callback) {
       callback(null, {user: auth.username ?? 'anonymous'})
@@ -178,13 +191,30 @@ function smtpError(code: number, message: string): Error & {responseCode: number
  * first ("early talkers", a spam-bot signal). On a local sink that only caps clients that open one
  * connection per mail at ~10 mails/s per session, so this subclass greets at once. It re-creates
  * `connect()` of smtp-server 3.21 (pinned) with the timer removed; a client that talks before the
- * greeting is still refused by smtp-server's own `_ready` check.
+ * greeting is still refused by smtp-server's own `_ready` check. It also gives each session a
+ * command deadline: every reply the server sends restarts it, and when it runs out the session gets
+ * `421` and is closed.
  */
-function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...args: unknown[]) => any) {
+function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...args: unknown[]) => any, commandTimeoutMs: number) {
   return class PromptSMTPServer extends Base {
     connect(socket: Socket, socketOptions: unknown): void {
       const self = this as unknown as {connections: Set<unknown>; options: SMTPServerOptions; _onError(e: Error): void; _onClientConnect(d: unknown): void}
       const connection = new SMTPConnection(this, socket, socketOptions)
+      let deadline: NodeJS.Timeout | null = null
+      const send = connection.send.bind(connection) as (code: number, ...rest: unknown[]) => unknown
+      const arm = () => {
+        if (deadline) clearTimeout(deadline)
+        deadline = setTimeout(() => {
+          send(421, `${connection.name} Timeout: no command completed in ${commandTimeoutMs / 1000} s, closing connection`)
+          connection.close()
+        }, commandTimeoutMs)
+        deadline.unref()
+      }
+      connection.send = (code: number, ...rest: unknown[]) => {
+        arm()
+        return send(code, ...rest)
+      }
+      socket.once('close', () => deadline && clearTimeout(deadline))
       self.connections.add(connection)
       connection.on('error', (err: Error) => self._onError(err))
       connection.on('connect', (data: unknown) => self._onClientConnect(data))
