@@ -85,12 +85,13 @@ export async function sendAttempt(options: {
   try {
     const {origin, path} = target(options.url)
     const res = await options.dispatcher.request({origin, path, method: 'POST', headers: options.headers, body: options.body, signal})
-    // Read to the end so the connection can be reused; keep only the first RESPONSE_BODY_LIMIT bytes.
+    // Read to the end so the connection can be reused; keep the chunks holding the first
+    // RESPONSE_BODY_LIMIT bytes and the byte after them (to cut on a character boundary).
     const kept: Buffer[] = []
     let size = 0
     await new Promise<void>((resolve, reject) => {
       res.body.on('data', (chunk: Buffer) => {
-        if (size < RESPONSE_BODY_LIMIT) kept.push(chunk)
+        if (size <= RESPONSE_BODY_LIMIT) kept.push(chunk)
         size += chunk.length
       })
       let settled = false
@@ -106,11 +107,13 @@ export async function sendAttempt(options: {
       // Error is only built then: a stack trace on every attempt is not free.)
       res.body.once('close', () => settled || reject(new Error('response body closed before its end')))
     })
+    const body = keptBody(Buffer.concat(kept))
     const response: AttemptResponse = {
       status: res.statusCode,
       headers: res.headers as Record<string, string | string[]>,
-      body: Buffer.concat(kept).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8'),
-      bodyTruncated: size > RESPONSE_BODY_LIMIT,
+      body: body.toString('utf8'),
+      bodyTruncated: body.length < size,
+      bodyBytesDropped: size - body.length,
     }
     const ok = res.statusCode >= 200 && res.statusCode < 300
     return {
@@ -130,6 +133,18 @@ export async function sendAttempt(options: {
     clearTimeout(timer)
     untrack?.()
   }
+}
+
+/**
+ * The first RESPONSE_BODY_LIMIT bytes of `body`, or fewer so as not to end inside a UTF-8
+ * character: when the first byte left out continues a character (10xxxxxx), that character is left
+ * out whole. At most 3 bytes go back, so a body that is not UTF-8 is still cut near the limit.
+ */
+export function keptBody(body: Buffer): Buffer {
+  if (body.length <= RESPONSE_BODY_LIMIT) return body
+  let end = RESPONSE_BODY_LIMIT
+  while (end > RESPONSE_BODY_LIMIT - 3 && (body[end] & 0xc0) === 0x80) end--
+  return body.subarray(0, end)
 }
 
 function describeStatus(status: number, location: string | string[] | undefined): string {
