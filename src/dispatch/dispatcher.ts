@@ -6,14 +6,15 @@ import type {ProviderProfile} from '../providers/provider-profile.js'
 import type {Store} from '../store/store.js'
 import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
 import {DueQueue, Fifo} from './due-queue.js'
-import {sendAttempt, StopSwitch} from './send-attempt.js'
+import {type SendResult, sendAttempt, StopSwitch} from './send-attempt.js'
+import {timedConnector} from './timed-connector.js'
 
 /** Options of {@link Dispatcher}. */
 export interface DispatcherOptions {
   readonly store: Store
   readonly profile: ProviderProfile
   readonly timeScale: TimeScale
-  /** Overall deadline of one attempt (connect, headers and body), real ms. */
+  /** Overall deadline of one attempt (connect, TLS handshake, headers and body), real ms. */
   readonly attemptTimeoutMs: number
   readonly events: EmulatorEvents
   /** Attempts in flight at once, across all webhooks. @default 256 */
@@ -46,7 +47,7 @@ export class Dispatcher {
       keepAliveTimeout: 4000,
       headersTimeout: options.attemptTimeoutMs,
       bodyTimeout: options.attemptTimeoutMs,
-      connect: {timeout: options.attemptTimeoutMs},
+      connect: timedConnector(options.attemptTimeoutMs),
     })
   }
 
@@ -125,9 +126,10 @@ export class Dispatcher {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
     this.#stop.stop()
+    // Destroyed, not closed: a request still connecting only lets go once its socket does.
+    await this.#agent.destroy().catch(() => {})
     await Promise.allSettled([...this.#running])
     for (const id of [...this.#waiters.keys()]) this.#settle(id, null)
-    await this.#agent.close().catch(() => {})
   }
 
   #schedule(deliveryId: string, at: number): void {
@@ -195,13 +197,23 @@ export class Dispatcher {
       dispatcher: this.#agent,
       stop: this.#stop,
     })
-    if (result.errorClass === 'aborted') return // stopping: the delivery stays pending and resumes on restart
+    // Stopping ('aborted'): the delivery stays pending and resumes on restart.
+    if (result.errorClass !== 'aborted') this.#record({delivery, webhook, event, number, scheduledAt, sentAt, headers}, result)
+    // The attempt's slot stays taken until undici has let go of the request (a few ms after a deadline at most).
+    await result.released
+  }
+
+  /** Records an attempt and moves its delivery on: done, failed, or its next attempt scheduled. */
+  #record(sent: {delivery: Delivery; webhook: Webhook; event: EventRecord; number: number; scheduledAt: number; sentAt: number; headers: Record<string, string>}, result: SendResult): void {
+    const {store, profile} = this.#o
+    const {delivery, webhook, event, number, scheduledAt, sentAt, headers} = sent
+    const deliveryId = delivery.id
     const finished = Date.now()
     const ok = result.errorClass === null
     const exhausted = !ok && number >= this.maxAttempts
     // Cancelled while the request was in flight (its webhook deleted or disabled): the attempt
     // happened and is recorded, but the delivery stays cancelled and nothing is rescheduled.
-    const cancelled = (delivery as Delivery).status === 'cancelled' // (read again: the await above may have changed it)
+    const cancelled = delivery.status === 'cancelled'
     const nextAttemptAt = ok || exhausted || cancelled ? null : finished + this.#o.timeScale.compress(profile.retryDelaysMs[number - 1])
     const attempt = store.addAttempt({
       id: randomUUID(),
