@@ -18,6 +18,15 @@ export interface SendResult {
 /** Origin and path of each webhook URL, parsed once (the top-level undici `request()` parses the URL on every call). */
 const targets = new Map<string, {origin: string; path: string}>()
 
+/** Scheme, host and port of a webhook URL (`http://127.0.0.1:3000`): what the dispatcher shares out fairly. */
+export function originOf(url: string): string {
+  try {
+    return target(url).origin
+  } catch {
+    return url // not a URL (a hand-edited store): its attempt fails on its own
+  }
+}
+
 function target(url: string): {origin: string; path: string} {
   let parsed = targets.get(url)
   if (!parsed) {
