@@ -3,7 +3,7 @@
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
-const benches = ['dispatch-throughput.js', 'cli-startup.js', 'smtp-ingest.js']
+const benches = ['dispatch-throughput.js', 'dispatch-fairness.js', 'cli-startup.js', 'smtp-ingest.js']
 let worst = 0
 for (const name of benches) {
   const file = fileURLToPath(new URL(name, import.meta.url))

@@ -4,7 +4,7 @@
 //   npx tsc -p . && node bench/dispatch-throughput.js
 //
 // (a) bare: undici `request` through an Agent configured like the dispatcher's (connections and
-//     attempts in flight read from dist/src/dispatch/dispatcher.js), same body size and headers,
+//     attempts in flight to one origin read from dist/src/dispatch/dispatcher.js), same body size and headers,
 //     body consumed, to a node:http receiver in a child process.
 // (b) emulator: startEmulator() with a persisted store in a temp dir, one webhook to the same
 //     receiver, events emitted in-process through emitEvent() (what every event source calls: the
@@ -31,7 +31,7 @@
 //
 // Exit status: 0 every target met, 1 a target missed, 2 the benchmark could not run properly.
 import {fork} from 'node:child_process'
-import {readFile, mkdtemp, rm, stat} from 'node:fs/promises'
+import {mkdtemp, rm, stat} from 'node:fs/promises'
 import {availableParallelism, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {monitorEventLoopDelay} from 'node:perf_hooks'
@@ -69,7 +69,7 @@ try {
   console.log(`junkmail dispatch throughput: ${N} events of ${TYPE} (warm-up ${WARMUP}), ${availableParallelism()} CPUs, ${pct(busy)} busy before the start`)
   if (busy > 0.1) console.log('  note: something else is using the CPU; figures will be lower than on an idle machine')
   console.log(`  receiver: node:http in a child process, 200 "ok", keep-alive (${receiver.url})`)
-  console.log(`  dispatcher: ${limits.connections} connections, ${limits.inFlight} attempts in flight (read from dist/src/dispatch/dispatcher.js)`)
+  console.log(`  dispatcher: ${limits.connections} connections, ${limits.inFlight} attempts in flight to one origin (read from dist/src/dispatch/dispatcher.js)`)
   console.log('')
 
   const bare = await runBare()
@@ -383,19 +383,18 @@ async function startReceiver() {
   }
 }
 
-/** Reads the dispatcher's connection pool and in-flight cap from its compiled source, so (a) follows it. */
+/** The dispatcher's connections per origin and attempts in flight, from its compiled module, so (a) follows it. */
 async function dispatcherLimits() {
-  const source = await readFile(new URL('../dist/src/dispatch/dispatcher.js', import.meta.url), 'utf8')
-  const read = (re, what) => {
-    const value = Number(re.exec(source)?.[1])
-    if (!Number.isFinite(value) || value <= 0) fail(`cannot read ${what} from dist/src/dispatch/dispatcher.js (${re}); update bench/dispatch-throughput.js`)
+  const dispatcher = await import('../dist/src/dispatch/dispatcher.js')
+  const read = (name) => {
+    const value = dispatcher[name]
+    if (!Number.isInteger(value) || value <= 0) fail(`dist/src/dispatch/dispatcher.js exports no ${name}; update bench/dispatch-throughput.js`)
     return value
   }
-  return {
-    connections: read(/connections:\s*(\d+)/, 'the Agent connections'),
-    keepAliveTimeout: read(/keepAliveTimeout:\s*(\d+)/, 'the Agent keepAliveTimeout'),
-    inFlight: read(/maxInFlight\s*\?\?\s*(\d+)/, 'the default maxInFlight'),
-  }
+  // To one origin (this benchmark has one receiver) the dispatcher has at most its per-origin
+  // limit in flight, on as many connections.
+  const perOrigin = read('DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN')
+  return {connections: perOrigin, keepAliveTimeout: read('KEEP_ALIVE_TIMEOUT_MS'), inFlight: Math.min(perOrigin, read('DEFAULT_MAX_IN_FLIGHT'))}
 }
 
 async function importDist() {

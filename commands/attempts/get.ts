@@ -25,7 +25,8 @@ export default class AttemptsGet extends ApiCommand {
       this.say(`< ${a.response.status}`)
       for (const [k, v] of Object.entries(a.response.headers)) this.say(`< ${oneLine(k)}: ${oneLine(Array.isArray(v) ? v.join(', ') : v)}`)
       this.say('<')
-      this.say(a.response.body + (a.response.bodyTruncated ? '\n(truncated)' : ''))
+      const dropped = a.response.bodyBytesDropped
+      this.say(a.response.body + (a.response.bodyTruncated ? `\n(truncated${dropped ? `: ${dropped.toLocaleString('en-US')} more bytes not kept` : ''})` : ''))
     } else this.say(`< no response: ${a.errorClass}${a.errorMessage ? ` (${oneLine(a.errorMessage)})` : ''}`)
     return a
   }

@@ -5,19 +5,33 @@ import {type EmulatorEvents, publicWebhook} from '../emulator/emulator-events.js
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import type {Store} from '../store/store.js'
 import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
-import {DueQueue, Fifo} from './due-queue.js'
-import {sendAttempt, StopSwitch} from './send-attempt.js'
+import {DueQueue} from './due-queue.js'
+import {FairQueue} from './fair-queue.js'
+import {originOf, type SendResult, sendAttempt, StopSwitch} from './send-attempt.js'
+import {timedConnector} from './timed-connector.js'
+
+/** Attempts in flight at once in all, by default (an origin below its fair share may still start one). */
+export const DEFAULT_MAX_IN_FLIGHT = 256
+/** Attempts in flight at once to one origin, and connections kept to it, by default. */
+export const DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN = 64
+/** How long an idle connection to an endpoint stays open, ms. */
+export const KEEP_ALIVE_TIMEOUT_MS = 4000
 
 /** Options of {@link Dispatcher}. */
 export interface DispatcherOptions {
   readonly store: Store
   readonly profile: ProviderProfile
   readonly timeScale: TimeScale
-  /** Overall deadline of one attempt (connect, headers and body), real ms. */
+  /** Overall deadline of one attempt (connect, TLS handshake, headers and body), real ms. */
   readonly attemptTimeoutMs: number
   readonly events: EmulatorEvents
-  /** Attempts in flight at once, across all webhooks. @default 256 */
+  /**
+   * Attempts in flight at once, across all webhooks; an origin below its fair share of them may
+   * still start one (see {@link FairQueue}). @default 256
+   */
   readonly maxInFlight?: number
+  /** Attempts in flight at once to one origin, and the connections kept to it. @default 64 */
+  readonly maxInFlightPerOrigin?: number
 }
 
 /**
@@ -25,28 +39,34 @@ export interface DispatcherOptions {
  * each attempt. Deliveries are persisted before their first attempt, and a delivery's state only
  * moves on once its attempt is recorded, so a restart resumes every pending delivery where the
  * store last saw it (an attempt in flight at a crash is sent again: delivery is at-least-once).
+ *
+ * Deliveries due wait here, by origin and served in turn, not in undici: an attempt goes to undici
+ * only when its origin has a connection slot free (as many attempts in flight per origin as the
+ * Agent keeps connections to it), so its deadline, `sentAt` and timestamp header start when it is
+ * really sent, and a slow or hanging endpoint only ever holds its own slots.
  */
 export class Dispatcher {
   readonly #o: DispatcherOptions
   readonly #queue = new DueQueue()
-  readonly #ready = new Fifo<string>()
+  readonly #ready: FairQueue
   readonly #agent: Agent
   readonly #stop = new StopSwitch()
   readonly #waiters = new Map<string, Array<(attempt: Attempt | null) => void>>()
   readonly #running = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | null = null
   #timerAt = Number.POSITIVE_INFINITY
-  #inFlight = 0
   #stopped = false
 
   constructor(options: DispatcherOptions) {
     this.#o = options
+    const perOrigin = options.maxInFlightPerOrigin ?? DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN
+    this.#ready = new FairQueue({perOrigin, total: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT})
     this.#agent = new Agent({
-      connections: 64,
-      keepAliveTimeout: 4000,
+      connections: perOrigin,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       headersTimeout: options.attemptTimeoutMs,
       bodyTimeout: options.attemptTimeoutMs,
-      connect: {timeout: options.attemptTimeoutMs},
+      connect: timedConnector(options.attemptTimeoutMs),
     })
   }
 
@@ -125,15 +145,16 @@ export class Dispatcher {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
     this.#stop.stop()
+    // Destroyed, not closed: a request still connecting only lets go once its socket does.
+    await this.#agent.destroy().catch(() => {})
     await Promise.allSettled([...this.#running])
     for (const id of [...this.#waiters.keys()]) this.#settle(id, null)
-    await this.#agent.close().catch(() => {})
   }
 
   #schedule(deliveryId: string, at: number): void {
     if (this.#stopped) return
     if (at <= Date.now()) {
-      this.#ready.push(deliveryId)
+      this.#makeReady(deliveryId)
       this.#pump()
       return
     }
@@ -152,18 +173,23 @@ export class Dispatcher {
   #onTimer(): void {
     this.#timer = null
     this.#timerAt = Number.POSITIVE_INFINITY
-    for (const id of this.#queue.popDue(Date.now())) this.#ready.push(id)
+    for (const id of this.#queue.popDue(Date.now())) this.#makeReady(id)
     this.#pump()
     this.#arm()
   }
 
+  #makeReady(deliveryId: string): void {
+    const url = this.#o.store.getDelivery(deliveryId)?.url
+    this.#ready.push(url === undefined ? '' : originOf(url), deliveryId)
+  }
+
+  /** Starts every attempt the fair queue lets go now. */
   #pump(): void {
-    const max = this.#o.maxInFlight ?? 256
-    while (this.#inFlight < max && this.#ready.size > 0 && !this.#stopped) {
-      const id = this.#ready.shift()
-      this.#inFlight++
-      const run = this.#attempt(id).finally(() => {
-        this.#inFlight--
+    while (!this.#stopped) {
+      const next = this.#ready.take()
+      if (!next) return
+      const run = this.#attempt(next.id).finally(() => {
+        this.#ready.release(next.origin)
         this.#running.delete(run)
         this.#pump()
       })
@@ -195,13 +221,23 @@ export class Dispatcher {
       dispatcher: this.#agent,
       stop: this.#stop,
     })
-    if (result.errorClass === 'aborted') return // stopping: the delivery stays pending and resumes on restart
+    // Stopping ('aborted'): the delivery stays pending and resumes on restart.
+    if (result.errorClass !== 'aborted') this.#record({delivery, webhook, event, number, scheduledAt, sentAt, headers}, result)
+    // The attempt's slot stays taken until undici has let go of the request (a few ms after a deadline at most).
+    await result.released
+  }
+
+  /** Records an attempt and moves its delivery on: done, failed, or its next attempt scheduled. */
+  #record(sent: {delivery: Delivery; webhook: Webhook; event: EventRecord; number: number; scheduledAt: number; sentAt: number; headers: Record<string, string>}, result: SendResult): void {
+    const {store, profile} = this.#o
+    const {delivery, webhook, event, number, scheduledAt, sentAt, headers} = sent
+    const deliveryId = delivery.id
     const finished = Date.now()
     const ok = result.errorClass === null
     const exhausted = !ok && number >= this.maxAttempts
     // Cancelled while the request was in flight (its webhook deleted or disabled): the attempt
     // happened and is recorded, but the delivery stays cancelled and nothing is rescheduled.
-    const cancelled = (delivery as Delivery).status === 'cancelled' // (read again: the await above may have changed it)
+    const cancelled = delivery.status === 'cancelled'
     const nextAttemptAt = ok || exhausted || cancelled ? null : finished + this.#o.timeScale.compress(profile.retryDelaysMs[number - 1])
     const attempt = store.addAttempt({
       id: randomUUID(),

@@ -39,7 +39,8 @@ export function presentAttempt(a: Attempt, event: EventRecord | undefined, maxAt
     sentAt: time(a.sentAt),
     durationMs: a.durationMs,
     request: {...a.request, body: event?.body ?? null},
-    response: a.response,
+    // Attempts recorded before bodyBytesDropped existed: 0 when the body was whole, unknown (null) when it was cut.
+    response: a.response && {...a.response, bodyBytesDropped: a.response.bodyBytesDropped ?? (a.response.bodyTruncated ? null : 0)},
     errorClass: a.errorClass,
     errorMessage: a.errorMessage,
     nextAttemptAt: time(a.nextAttemptAt),

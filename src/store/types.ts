@@ -44,12 +44,14 @@ export interface Delivery {
   reason: string | null
 }
 
-/** What came back from the endpoint. Body truncated to `RESPONSE_BODY_LIMIT` bytes. */
+/** What came back from the endpoint. Body cut to at most `RESPONSE_BODY_LIMIT` bytes, on a UTF-8 character boundary. */
 export interface AttemptResponse {
   status: number
   headers: Record<string, string | string[]>
   body: string
   bodyTruncated: boolean
+  /** Bytes of the body not kept (0 when whole); absent in attempts recorded before it was counted. */
+  bodyBytesDropped?: number
 }
 
 /** One HTTP request of a delivery. */

@@ -21,7 +21,8 @@ export interface Receiver {
   close(): Promise<void>
 }
 
-export type Respond = (request: ReceivedRequest) => {status: number; body?: string; headers?: Record<string, string>} | 'hang' | 'destroy'
+/** An answer: a status (after `delayMs`, if given), or `hang` (never answer), or `destroy` (drop the connection). */
+export type Respond = (request: ReceivedRequest) => {status: number; body?: string | Buffer; headers?: Record<string, string>; delayMs?: number} | 'hang' | 'destroy'
 
 /** Starts a receiver. By default it answers 200 "ok". */
 export async function startReceiver(respond: Respond = () => ({status: 200, body: 'ok'})): Promise<Receiver> {
@@ -44,8 +45,12 @@ export async function startReceiver(respond: Respond = () => ({status: 200, body
         req.socket.destroy()
         return
       }
-      res.writeHead(answer.status, answer.headers ?? {'content-type': 'text/plain'})
-      res.end(answer.body ?? '')
+      const send = () => {
+        res.writeHead(answer.status, answer.headers ?? {'content-type': 'text/plain'})
+        res.end(answer.body ?? '')
+      }
+      if (answer.delayMs) setTimeout(send, answer.delayMs)
+      else send()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
