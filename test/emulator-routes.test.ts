@@ -183,4 +183,24 @@ describe('emulator routes: scopes', () => {
     expect((await emulator.api('GET', '/_emulator/v1/catalog', {key: null})).status).toBe(200)
     expect((await emulator.api('GET', '/_emulator/v1/status')).status).toBe(200)
   })
+
+  it('trigger waits as long as the first attempt takes (an endpoint answering in 5.5 s, over the HTTP client\'s 5 s keep-alive timeout)', async () => {
+    const {createServer} = await import('node:http')
+    const slow = createServer((req, res) => {
+      req.resume()
+      setTimeout(() => res.end('late but fine'), 5500)
+    })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(slow.address() as {port: number}).port}/hook`
+    try {
+      const emulator = await startTestEmulator()
+      await emulator.api('POST', '/api/v1/webhooks', {body: {url, events: ['address.created']}})
+      const result = await runCli(['trigger', 'address.created', '--api-url', emulator.url, '--json'])
+      expect(result.code, result.stdout + result.stderr).toBe(0)
+      expect(JSON.parse(result.stdout).deliveries[0].firstAttempt).toMatchObject({outcome: 'success', response: {status: 200, body: 'late but fine'}})
+    } finally {
+      slow.closeAllConnections()
+      slow.close()
+    }
+  }, 20_000)
 })

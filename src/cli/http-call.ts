@@ -21,7 +21,9 @@ export async function httpCall(
   const body = options.body === undefined ? undefined : Buffer.from(options.body)
   const headers: Record<string, string | number> = {...options.headers}
   if (body) headers['content-length'] = body.length
-  const requestOptions: RequestOptions = {method: options.method ?? 'GET', headers, timeout: options.timeoutMs}
+  // Without timeoutMs, no deadline at all: the default agent's 5 s keep-alive socket timeout would
+  // otherwise cut a request the emulator answers later (a trigger waiting for a slow endpoint).
+  const requestOptions: RequestOptions = {method: options.method ?? 'GET', headers, timeout: options.timeoutMs ?? 0}
   return new Promise<HttpAnswer>((resolve, reject) => {
     const req = request(target, requestOptions, (res: IncomingMessage) => {
       const chunks: Buffer[] = []
