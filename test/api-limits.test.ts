@@ -2,6 +2,8 @@ import {createServer} from 'node:net'
 import {describe, expect, it, onTestFinished} from 'vitest'
 import {startEmulator} from '../src/emulator/start-emulator.js'
 import {startTestEmulator} from './support/emulator.js'
+
+const port = (emulator: {port: number}) => emulator.port
 import {openRaw, type RawAnswer, type RawConnection, rawExchange} from './support/raw-http.js'
 
 // Slow and idle clients are reaped: real sockets, the limits shortened, and every wait is a wait
@@ -81,32 +83,45 @@ describe('API timeouts and connection cap', () => {
     expect(triggered.body.data.deliveries[0].firstAttempt).toMatchObject({errorClass: 'timeout'})
   })
 
-  it('the connection cap holds: one more connection is closed at once, with no answer, while normal requests still get in beside hanging ones', async () => {
-    const emulator = await startTestEmulator({smtpPort: false, apiMaxConnections: 4, apiHeadersTimeoutMs: 1000, apiRequestTimeoutMs: 4000, apiKeepAliveTimeoutMs: 30_000})
+  it('at the connection cap, slow clients cannot lock others out: a new connection replaces the one waiting longest on its client, and is answered', async () => {
+    const emulator = await startTestEmulator({smtpPort: false, apiMaxConnections: 4, apiHeadersTimeoutMs: 5000, apiRequestTimeoutMs: 10_000, apiKeepAliveTimeoutMs: 30_000})
     const port = emulator.port
-    // Two clients hang on their bodies.
-    const slow = await Promise.all([slowClient(port, SLOW_BODY), slowClient(port, SLOW_BODY)])
-    // Normal requests still get answered, each on a connection of its own that stays open (idle keep-alive).
-    const idle: RawConnection[] = []
-    for (let i = 0; i < 2; i++) {
-      const connection = await slowClient(port, `GET /_emulator/v1/health HTTP/1.1\r\n${HOST}\r\n`)
-      idle.push(connection)
-      const answer = await connection.answered(5000)
-      expect(answer.status, answer.text).toBe(200)
-      expect(answer.closedByServer).toBe(false)
+    // Four clients hold every place: two hang on their body, two on their headers.
+    const slow: RawConnection[] = []
+    for (const bytes of [SLOW_BODY, SLOW_BODY, `GET /api/v1/webhooks HTTP/1.1\r\n${HOST}`, '']) {
+      slow.push(await slowClient(port, bytes))
+      await new Promise((r) => setTimeout(r, 20)) // each waits a little longer than the next
     }
-    // Four connections are open: a fifth is closed at once, before anything is answered.
-    const extra = await rawExchange(port, `GET /_emulator/v1/health HTTP/1.1\r\n${HOST}Connection: close\r\n\r\n`, 2000)
+    // Each normal request gets in and is answered, well before any timeout; each time the client
+    // that has waited longest is the one let go (closed, with no answer). The normal connections
+    // stay open (keep-alive), so every new one finds the cap reached.
+    for (let i = 0; i < 4; i++) {
+      const normal = await slowClient(port, `GET /_emulator/v1/health HTTP/1.1\r\n${HOST}\r\n`)
+      onTestFinished(() => normal.destroy())
+      const answer = await normal.answered(2000)
+      expect(answer.status, answer.text).toBe(200)
+      const gone = await slow[i].closed(2000)
+      expect(gone.closedByServer).toBe(true)
+      expect(gone.elapsedMs).toBeLessThan(2000)
+      for (const other of slow.slice(i + 1)) expect(other.isClosed()).toBe(false)
+    }
+  })
+
+  it('at the connection cap with every connection being answered, one more is closed at once with no answer', async () => {
+    const receiver = createServer((socket) => socket.on('data', () => {})) // an endpoint that never answers
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => void receiver.close())
+    const emulator = await startTestEmulator({smtpPort: false, apiMaxConnections: 2, attemptTimeoutMs: 1500})
+    const url = `http://127.0.0.1:${(receiver.address() as {port: number}).port}/hook`
+    await emulator.api('POST', '/api/v1/webhooks', {body: {url, events: ['address.created']}})
+    // Two triggers that wait for their first attempt (1.5 s): both connections are busy answering.
+    const busy = [0, 1].map(() => emulator.api('POST', '/_emulator/v1/events', {body: {event: 'address.created', wait: true}}))
+    await new Promise((r) => setTimeout(r, 300))
+    const extra = await rawExchange(port(emulator), `GET /_emulator/v1/health HTTP/1.1\r\n${HOST}Connection: close\r\n\r\n`, 1000)
     expect(extra.closedByServer).toBe(true)
     expect(extra.status, extra.text).toBeNull()
-    expect(extra.elapsedMs).toBeLessThan(1000)
-    // One idle connection closed by its client frees a place (once the server has seen it go).
-    idle[0].destroy()
-    expect(await healthWithin(port, 5000)).toBe(200)
-    // The hanging ones are reaped at the request timeout, and the API answers as usual.
-    for (const answer of await Promise.all(slow.map((c) => c.closed(10_000)))) expectTimedOut(answer)
-    idle[1].destroy()
-    expect((await emulator.api('GET', '/_emulator/v1/health')).status).toBe(200)
+    for (const answer of await Promise.all(busy)) expect(answer.status).toBe(201)
+    expect(await healthWithin(port(emulator), 2000)).toBe(200)
   })
 
   it('limits that cannot work are refused at start: zero, a fraction, a headers timeout longer than the request timeout', async () => {

@@ -690,6 +690,19 @@ describe('SMTP refusals: 421 and 451', () => {
     expect(third.greeting.code).toBe(421)
     expect(third.greeting.lines).toEqual(['junkmail.local Too many connected clients, try again in a moment'])
     await waitUntil('the refused session to be closed', () => (third.socket.closed ? true : undefined))
+    // Both sessions silent for over a second: a new one makes room by closing the one silent the longest.
+    expect((await second.command('NOOP')).code).toBe(250)
+    await new Promise((r) => setTimeout(r, 1100))
+    const fourth = await openSmtp(emulator.smtpPort!)
+    expect(fourth.greeting.code).toBe(220)
+    const evicted = await first.reply()
+    expect([evicted.code, evicted.lines]).toEqual([421, ['junkmail.local Too many connected clients: closing the session silent the longest']])
+    await waitUntil('the silent session to be closed', () => (first.socket.closed ? true : undefined))
+    expect((await second.command('NOOP')).code).toBe(250)
+    await fourth.quit()
+    const first2 = await openSmtp(emulator.smtpPort!)
+    expect(first2.greeting.code).toBe(220)
+    expect((await first2.command('EHLO client.test')).code).toBe(250)
     // A browser tricked into POSTing to the SMTP port: refused, and the session is closed.
     await second.quit()
     const browser = await openSmtp(emulator.smtpPort!)
@@ -699,10 +712,9 @@ describe('SMTP refusals: 421 and 451', () => {
     await waitUntil('the HTTP session to be closed', () => (browser.socket.closed ? true : undefined))
 
     // Stopping: a command in the grace period gets 421, and the idle session is told 421 before it is cut.
-    expect((await first.command('EHLO client.test')).code).toBe(250)
     const idle = await openSmtp(emulator.smtpPort!)
     const stopping = emulator.stop()
-    const busy = await first.command('NOOP')
+    const busy = await first2.command('NOOP')
     expect(busy.code).toBe(421)
     expect(busy.lines).toEqual(['Server shutting down'])
     const told = await idle.reply()

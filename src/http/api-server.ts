@@ -2,6 +2,7 @@ import Fastify, {type FastifyError, type FastifyInstance, type FastifyReply, typ
 import type {EmulatorContext} from '../emulator/emulator-context.js'
 import {errorBody, handleError} from './api-error.js'
 import {answerClientError, answerConnect, answerExpectationFailed} from './client-errors.js'
+import {limitConnections} from './connection-limit.js'
 import {hostCheck} from './host-check.js'
 import {EMULATOR_PREFIX, emulatorRoutes, type EmulatorFacts} from './routes/emulator-routes.js'
 import {mailRoutes} from './routes/mail-routes.js'
@@ -18,7 +19,7 @@ export interface ApiLimits {
   readonly requestTimeoutMs: number
   /** How long an idle keep-alive connection is kept, ms (Node adds one second of grace). */
   readonly keepAliveTimeoutMs: number
-  /** Connections open at once; one more is closed as soon as it is accepted. */
+  /** Connections open at once; past it a new one replaces the one waiting longest for its client (see `limitConnections`). */
   readonly maxConnections: number
 }
 
@@ -65,7 +66,7 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, opti
     const refusal = checkHost(request.headers, request.raw.url ?? '')
     if (refusal) return reply.status(refusal.error.status).send(refusal)
   })
-  app.server.maxConnections = options.maxConnections
+  limitConnections(app.server, options.maxConnections)
   app.server.on('checkExpectation', answerExpectationFailed)
   app.server.on('connect', answerConnect)
   // Only JSON bodies: without fastify's default text/plain parser any other content type gets 415.

@@ -49,6 +49,8 @@ export interface RunningSmtpSink {
 
 /** How long open sessions may go on once the sink is closing, before they get 421 and are cut. */
 const CLOSE_GRACE_MS = 200
+/** At the session cap, a session with no reply for this long may be closed to make room. */
+const SILENT_ENOUGH_MS = 1000
 
 /** Port already taken. */
 export class SmtpPortInUseError extends Error {
@@ -196,6 +198,21 @@ function smtpError(code: number, message: string): Error & {responseCode: number
  * `421` and is closed.
  */
 function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...args: unknown[]) => any, commandTimeoutMs: number) {
+  /** When each session last got a reply: its last sign of progress. */
+  const lastReply = new WeakMap<object, number>()
+  /** The open session other than `except` that has had no reply the longest, if that is a second or more. */
+  const longestSilent = (connections: Set<unknown>, except: unknown): {name: string; send(code: number, text: string): void; close(): void} | undefined => {
+    let victim: any
+    let since = Date.now() - SILENT_ENOUGH_MS
+    for (const connection of connections as Set<any>) {
+      const at = lastReply.get(connection) ?? 0
+      if (connection !== except && at <= since) {
+        since = at
+        victim = connection
+      }
+    }
+    return victim
+  }
   return class PromptSMTPServer extends Base {
     connect(socket: Socket, socketOptions: unknown): void {
       const self = this as unknown as {connections: Set<unknown>; options: SMTPServerOptions; _onError(e: Error): void; _onClientConnect(d: unknown): void}
@@ -203,6 +220,7 @@ function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...
       let deadline: NodeJS.Timeout | null = null
       const send = connection.send.bind(connection) as (code: number, ...rest: unknown[]) => unknown
       const arm = () => {
+        lastReply.set(connection, Date.now())
         if (deadline) clearTimeout(deadline)
         deadline = setTimeout(() => {
           send(421, `${connection.name} Timeout: no command completed in ${commandTimeoutMs / 1000} s, closing connection`)
@@ -220,7 +238,12 @@ function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...
       connection.on('connect', (data: unknown) => self._onClientConnect(data))
       connection._setListeners(() => {
         if (self.options.maxClients && self.connections.size > self.options.maxClients) {
-          return connection.send(421, `${connection.name} Too many connected clients, try again in a moment`, false)
+          // At the cap, the session silent the longest (no reply for a second or more: idle, or a
+          // client dripping bytes) makes room; only when every session is working is this one refused.
+          const silent = longestSilent(self.connections, connection)
+          if (!silent) return connection.send(421, `${connection.name} Too many connected clients, try again in a moment`, false)
+          silent.send(421, `${silent.name} Too many connected clients: closing the session silent the longest`)
+          silent.close()
         }
         connection.connectionReady()
       })

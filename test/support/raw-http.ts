@@ -27,6 +27,8 @@ export interface RawConnection {
   /** Waits until the server closes the connection, or closes it at the deadline; then parses what came back. */
   closed(deadlineMs: number): Promise<RawAnswer>
   destroy(): void
+  /** True once the connection has closed (either side). */
+  isClosed(): boolean
 }
 
 /** Opens a plain TCP connection to 127.0.0.1:port. */
@@ -53,6 +55,7 @@ export function openRaw(port: number): RawConnection {
     connected,
     write: (bytes) => socket.write(bytes),
     destroy: () => socket.destroy(),
+    isClosed: () => socket.closed,
     answered(deadlineMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
