@@ -5,6 +5,7 @@ import {createApiServer} from '../http/api-server.js'
 import {junkmail} from '../providers/junkmail/index.js'
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
+import {makePrivateDir} from '../store/private-dir.js'
 import {Store} from '../store/store.js'
 import {RawMailStore} from '../mail/raw-mail-store.js'
 import type {RunningSmtpSink} from '../smtp/smtp-sink.js'
@@ -106,6 +107,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const profile = options.profile ?? junkmail
   const startedAt = new Date().toISOString()
 
+  // Private (0700) when created here: it holds webhook secrets, API keys and mail.
+  if (dataDir) await makePrivateDir(dataDir)
   if (dataDir) await claimDataDir(dataDir)
   const cleanups: Array<() => Promise<unknown>> = []
   try {

@@ -64,11 +64,14 @@ export class SnapshotFile implements Adapter<StoreState> {
     return parseState(text)
   }
 
+  /** Writes `state` to a temp file (mode 0600: it holds webhook secrets and API keys) and renames it over `db.json`. */
   async write(state: StoreState): Promise<void> {
     const temp = join(dirname(this.#file), `.${basename(this.#file)}.tmp`)
-    const handle = await open(temp, 'w')
+    const handle = await open(temp, 'w', 0o600)
     let bytes = 0
     try {
+      // A temp file left by an older version keeps its mode when opened: set it.
+      await handle.chmod(0o600).catch(() => {})
       let slice = `{"version":${state.version},"journalSeq":${state.journalSeq},"pruned":${JSON.stringify(state.pruned)}`
       const flush = async () => {
         const data = Buffer.from(slice)

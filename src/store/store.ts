@@ -1,7 +1,8 @@
 import {ftruncateSync, writeSync} from 'node:fs'
-import {type FileHandle, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {type FileHandle, open, readFile, rename, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Low, Memory} from 'lowdb'
+import {makePrivateDir} from './private-dir.js'
 import {emptyState, parseState, SnapshotFile, type StoreState} from './serialize-state.js'
 import type {AddressRecord, ApiKey, Attempt, Delivery, EmailRecord, EventRecord, PrunedCounts, Webhook} from './types.js'
 
@@ -88,12 +89,13 @@ export class Store {
 
   /**
    * Opens (or creates) the store: reads `db.json`, replays `db.journal` over it, and folds the two
-   * into a fresh `db.json`. Throws {@link StoreCorruptError} on an unreadable `db.json`.
+   * into a fresh `db.json`. A data dir it creates is private (0700), and so are its files (0600).
+   * Throws {@link StoreCorruptError} on an unreadable `db.json`.
    */
   static async open(options: StoreOptions): Promise<Store> {
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS
     if (options.dataDir === null) return Store.#index(new Low<StoreState>(new Memory(), emptyState()), null, maxEvents)
-    await mkdir(options.dataDir, {recursive: true})
+    await makePrivateDir(options.dataDir)
     const file = join(options.dataDir, 'db.json')
     const snapshot = new SnapshotFile(file)
     const db = new Low<StoreState>(snapshot, emptyState())
@@ -107,7 +109,7 @@ export class Store {
     const store = Store.#index(db, snapshot, maxEvents)
     store.#compactMinBytes = options.compactMinBytes ?? MIN_COMPACT_BYTES
     store.#seq = replayed
-    store.#journal = {handle: await open(journalFile, 'a'), bytes: 0, file: journalFile}
+    store.#journal = {handle: await openJournal(journalFile), bytes: 0, file: journalFile}
     // Start from one whole snapshot and an empty journal (a torn last line from a kill is dropped here).
     await store.#fold()
     return store
@@ -513,7 +515,7 @@ export class Store {
     const rotated = `${journal.file}.1`
     await rename(journal.file, rotated)
     try {
-      this.#journal = {handle: await open(journal.file, 'a'), bytes: 0, file: journal.file}
+      this.#journal = {handle: await openJournal(journal.file), bytes: 0, file: journal.file}
     } catch (error) {
       await rename(rotated, journal.file)
       throw error
@@ -587,6 +589,14 @@ export class Store {
     for (let i = values.length - 1; i >= 0 && out.length < max; i--) if (keep(values[i])) out.push(values[i])
     return out
   }
+}
+
+/** Opens `db.journal` for appending, private (0600: it holds secrets), created if missing. */
+async function openJournal(file: string): Promise<FileHandle> {
+  const handle = await open(file, 'a', 0o600)
+  // A journal created by an older version (0644) is tightened too.
+  await handle.chmod(0o600).catch(() => {})
+  return handle
 }
 
 /**
