@@ -96,6 +96,12 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       write('Press Ctrl+C to stop.')
       flush()
     }
+    const torn = emulator.context.store.tornLine
+    if (torn) {
+      const message = `dropped the torn last line ${torn.line} of ${torn.file} (${torn.bytes} bytes): a write cut short by a crash, never acknowledged; nothing committed was lost`
+      if (options.json) json('warning', {code: 'torn_journal_line', message, file: torn.file, line: torn.line, bytes: torn.bytes})
+      else write(`${clock()}  warning: ${message}`)
+    }
 
     const events = emulator.events
     events.on('event.created', ({event, deliveries}) => {

@@ -18,7 +18,11 @@ export interface StoreState {
   pruned: DbData['pruned']
 }
 
-const collections = ['webhooks', 'addresses', 'emails', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
+/** The store's collections, in the order `db.json` lists them. */
+export const collections = ['webhooks', 'addresses', 'emails', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
+
+/** One of the store's collections. */
+export type Collection = (typeof collections)[number]
 
 /** An empty store. */
 export function emptyState(): StoreState {

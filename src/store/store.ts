@@ -1,10 +1,15 @@
 import {ftruncateSync, writeSync} from 'node:fs'
-import {type FileHandle, open, readFile, rename, rm} from 'node:fs/promises'
+import {type FileHandle, open, rename, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Low, Memory} from 'lowdb'
 import {makePrivateDir} from './private-dir.js'
-import {emptyState, parseState, SnapshotFile, type StoreState} from './serialize-state.js'
+import {replayJournals, type TornLine} from './replay-journal.js'
+import {type Collection, emptyState, SnapshotFile, type StoreState} from './serialize-state.js'
+import {StoreCorruptError} from './store-errors.js'
 import type {AddressRecord, ApiKey, Attempt, Delivery, EmailRecord, EventRecord, PrunedCounts, Webhook} from './types.js'
+
+export {JournalCorruptError, StoreCorruptError} from './store-errors.js'
+export {readStoreFiles, replayJournal, replayJournals, type TornLine} from './replay-journal.js'
 
 /** Options of {@link Store.open}. */
 export interface StoreOptions {
@@ -16,15 +21,6 @@ export interface StoreOptions {
   readonly compactMinBytes?: number
 }
 
-/** `db.json` exists but cannot be read as a junkmail store. It is left untouched. */
-export class StoreCorruptError extends Error {
-  constructor(readonly file: string, reason: string) {
-    super(`${file} is not a valid junkmail store (${reason}). It was left untouched: move it away or fix it, then start again.`)
-    this.name = 'StoreCorruptError'
-  }
-}
-
-type Collection = 'webhooks' | 'addresses' | 'emails' | 'events' | 'deliveries' | 'attempts' | 'apiKeys'
 type JournalOp = {collection: Collection; record: object} | {collection: Collection; id: string}
 
 /**
@@ -75,6 +71,8 @@ export class Store {
   #closed = false
   #appendError: Error | null = null
   #compactError: Error | null = null
+  /** The torn last line of `db.journal` dropped at open (a crash in the middle of an append), if any. */
+  tornLine: TornLine | null = null
 
   /** The write error, if the last journal append failed or the last compaction did (until one succeeds). */
   get lastError(): Error | null {
@@ -90,7 +88,8 @@ export class Store {
   /**
    * Opens (or creates) the store: reads `db.json`, replays `db.journal` over it, and folds the two
    * into a fresh `db.json`. A data dir it creates is private (0700), and so are its files (0600).
-   * Throws {@link StoreCorruptError} on an unreadable `db.json`.
+   * Throws {@link StoreCorruptError} on an unreadable `db.json` and {@link JournalCorruptError} on a
+   * journal line it cannot apply; either way nothing is written.
    */
   static async open(options: StoreOptions): Promise<Store> {
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS
@@ -108,7 +107,8 @@ export class Store {
     const replayed = await replayJournals(db.data, options.dataDir)
     const store = Store.#index(db, snapshot, maxEvents)
     store.#compactMinBytes = options.compactMinBytes ?? MIN_COMPACT_BYTES
-    store.#seq = replayed
+    store.#seq = replayed.seq
+    store.tornLine = replayed.torn
     store.#journal = {handle: await openJournal(journalFile), bytes: 0, file: journalFile}
     // Start from one whole snapshot and an empty journal (a torn last line from a kill is dropped here).
     await store.#fold()
@@ -597,48 +597,4 @@ async function openJournal(file: string): Promise<FileHandle> {
   // A journal created by an older version (0644) is tightened too.
   await handle.chmod(0o600).catch(() => {})
   return handle
-}
-
-/**
- * Applies the journal's complete lines that are newer than the snapshot; a torn last line (a kill
- * in the middle of an append) is ignored. Returns the last sequence number applied.
- */
-export function replayJournal(state: StoreState, text: string): number {
-  let last = state.journalSeq
-  for (const line of text.split('\n')) {
-    if (!line) continue
-    let batch: {s: number; ops: Array<{c: Collection; r?: Record<string, unknown>; d?: string}>}
-    try {
-      batch = JSON.parse(line)
-    } catch {
-      continue
-    }
-    if (!(batch.s > state.journalSeq)) continue
-    for (const op of batch.ops) {
-      const map = state[op.c] as Map<string, unknown> | undefined
-      if (!map) continue
-      if (op.r) map.set(String(op.c === 'apiKeys' ? op.r.key : op.r.id), op.r)
-      else if (op.d !== undefined) map.delete(op.d)
-    }
-    last = Math.max(last, batch.s)
-  }
-  return last
-}
-
-/**
- * Replays the journals of a data dir over `state` (read from its `db.json`), oldest first:
- * `db.journal.1` (left by a kill in the middle of a compaction), then `db.journal`. Returns the
- * last sequence number applied. {@link Store.open} and {@link readStoreFiles} both read through here.
- */
-export async function replayJournals(state: StoreState, dataDir: string): Promise<number> {
-  const rotated = replayJournal(state, await readFile(join(dataDir, 'db.journal.1'), 'utf8').catch(() => ''))
-  const current = replayJournal(state, await readFile(join(dataDir, 'db.journal'), 'utf8').catch(() => ''))
-  return Math.max(state.journalSeq, rotated, current)
-}
-
-/** The store's content as a restart would see it (`db.json` plus the journals), for tools and tests. */
-export async function readStoreFiles(dataDir: string): Promise<StoreState> {
-  const state = parseState(await readFile(join(dataDir, 'db.json'), 'utf8'))
-  await replayJournals(state, dataDir)
-  return state
 }
