@@ -1,5 +1,6 @@
 import type {PresentedAttempt} from '../emulator/present.js'
 import type {EmulatorOptions, RunningEmulator} from '../emulator/start-emulator.js'
+import {StoreWriteError} from '../store/store-errors.js'
 import {describeAttempt} from './describe-attempt.js'
 
 /** Options of one `junkmail dev` session. */
@@ -133,8 +134,14 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       else write(`${clock()}  webhook ${webhook.id} deleted`)
     })
     events.on('store.error', ({error}) => {
-      if (options.json) json('store.error', {message: error.message})
+      const file = error instanceof StoreWriteError ? error.file : null
+      if (options.json) json('store.error', {message: error.message, code: (error as NodeJS.ErrnoException).code ?? null, file})
+      else if (file) write(`${clock()}  store error: cannot write ${file}: ${error.message}. Until it can, changes are refused and undone (the API answers 503, SMTP 451); reads go on`)
       else write(`${clock()}  store error: ${error.message}`)
+    })
+    events.on('store.recovered', ({failedForMs, rolledBackChanges}) => {
+      if (options.json) json('store.recovered', {failedForMs, rolledBackChanges})
+      else write(`${clock()}  store recovered: writing works again after ${formatSeconds(failedForMs / 1000)}; ${rolledBackChanges} change${rolledBackChanges === 1 ? ' was' : 's were'} refused meanwhile`)
     })
     emulator.resumeBacklog()
 

@@ -13,3 +13,17 @@ export class JournalCorruptError extends Error {
     this.name = 'JournalCorruptError'
   }
 }
+
+/**
+ * The journal could not be written (a full disk, most often). Every change of the group commit that
+ * failed has been rolled back: `message` and `code` are those of the file system's error.
+ */
+export class StoreWriteError extends Error {
+  /** The file system's error code, e.g. `ENOSPC`. */
+  readonly code: string | undefined
+  constructor(readonly file: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), {cause})
+    this.name = 'StoreWriteError'
+    this.code = (cause as NodeJS.ErrnoException | undefined)?.code
+  }
+}
