@@ -1,9 +1,11 @@
 import {spawnSync} from 'node:child_process'
+import {readdir, readFile} from 'node:fs/promises'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {createAddress} from '../src/emulator/address-operations.js'
 import {ingestMessage} from '../src/emulator/mail-operations.js'
-import {Store} from '../src/store/store.js'
+import {readStoreFiles, Store} from '../src/store/store.js'
 import {startTestEmulator} from './support/emulator.js'
 import {tempDir} from './support/temp-dir.js'
 
@@ -15,23 +17,81 @@ const child = (name: string, dataDir: string) => {
 }
 
 describe('store: write failures and races', () => {
-  it('a full disk in the middle of an append: that commit is rejected, the next one is kept, and so are the changes of the failed one', async () => {
+  it('a full disk in the middle of an append: every caller of that group commit is rejected and all of its changes are rolled back, in memory and on disk; the next commit is kept', async () => {
     const dataDir = await tempDir()
-    expect(child('store-disk-full.mjs', dataDir)).toBe('A committed\nB rejected ENOSPC\nC committed\n')
+    const out = JSON.parse(child('store-disk-full.mjs', dataDir))
+    expect(out.commits).toEqual({A: 'committed', B1: 'rejected ENOSPC', B2: 'rejected ENOSPC', C: 'committed'})
+    expect(out.events).toEqual(['failed ENOSPC', 'recovered (9 rolled back)'])
+    expect(out.writeErrorAfterB).toBe('ENOSPC')
+    // C's line worked, but a short line that fits is not a recovery yet: the probe (a page or more) says it.
+    expect(out.writeErrorAfterC).toBe('ENOSPC')
+    expect(out.recoveredWithinMs).toBe(true)
+    expect(out.writeErrorAfterProbe).toBeNull()
+    // Right after B failed, the store is as it was before B: the same objects, put back in place.
+    expect(out.afterB).toEqual({
+      webhooks: ['A', 'X', 'Y'],
+      A: {failureCount: 0, enabled: true, same: true},
+      D1: {status: 'pending', attemptCount: 0, hasExtra: false},
+      deliveriesForE1: ['D1'],
+      attemptsForD1: [],
+      attemptT1: null,
+      addresses: ['Q'],
+      findQ: 'Q',
+      findR: null,
+      emailsOfQ: ['M'],
+      emails: ['M'],
+    })
+    // And so is what a restart reads (the half-written line was cut off: the journal replays cleanly).
+    for (const state of [await readStoreFiles(dataDir)]) {
+      expect([...state.webhooks.keys()]).toEqual(['A', 'X', 'Y', 'C'])
+      expect(state.webhooks.get('A')).toMatchObject({failureCount: 0, enabled: true})
+    }
     const store = await Store.open({dataDir})
-    // C was reported committed; B's change was written with it once the disk had room again.
-    expect(store.listWebhooks().map((w) => w.id).sort()).toEqual(['A', 'B', 'C'])
+    expect(store.listWebhooks().map((w) => w.id)).toEqual(['A', 'X', 'Y', 'C'])
+    expect(store.getWebhook('A')).toMatchObject({failureCount: 0, enabled: true})
+    expect(store.getDelivery('D1')).toMatchObject({status: 'pending', attemptCount: 0})
+    expect(store.getDelivery('D2')).toBeUndefined()
+    expect(store.getAttempt('T1')).toBeUndefined()
+    expect(store.listAddresses().map((a) => a.id)).toEqual(['Q'])
+    expect(store.listEmails({addressId: 'Q'}).map((e) => e.id)).toEqual(['M'])
     await store.close()
   })
 
-  it('a delivery that finishes while a compaction prunes its event does not come back after a kill', async () => {
+  it('a delivery that finishes while a compaction rotates the journal: its event is not pruned before the finish is written (it could still be rolled back); after a kill, a restart prunes them and they do not come back', async () => {
     const dataDir = await tempDir()
-    expect(JSON.parse(child('store-prune-race.mjs', dataDir))).toMatchObject({compactionDone: true, E1: false, D1: false})
+    expect(JSON.parse(child('store-prune-race.mjs', dataDir))).toMatchObject({duringCompaction: true, compactionDone: true, E1: true, D1: 'succeeded'})
     const store = await Store.open({dataDir, maxEvents: 1})
     expect(store.getDelivery('D1')).toBeUndefined()
     expect(store.getEvent('E1')).toBeUndefined()
     expect(store.counts().pruned).toEqual({events: 1, deliveries: 1, attempts: 0})
     await store.close()
+  })
+
+  it('a change made while db.json is being written, whose journal line then fails, is not kept by that snapshot: it is thrown away, and a restart does not see the change', async () => {
+    const dataDir = await tempDir()
+    const result = spawnSync(process.execPath, [fileURLToPath(new URL('./support/store-snapshot-rollback.mjs', import.meta.url)), dataDir], {encoding: 'utf8', timeout: 20_000})
+    expect(result.status, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({W2: 'rejected ENOSPC', lastError: 'ENOSPC: no space left on device, write', W2held: false})
+    // The snapshot was thrown away (its temp file too): db.json is the one written at open, W1 is in the journal.
+    expect((await readdir(dataDir)).sort()).toEqual(['db.journal', 'db.json'])
+    expect(JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8')).webhooks).toEqual([])
+    const store = await Store.open({dataDir})
+    expect(store.listWebhooks().map((w) => w.id)).toEqual(['W1'])
+    await store.close()
+  })
+
+  it('room for one journal line: a delete, an expiry, a trigger that makes an address are each one line, kept whole and answered with success (they were two lines: the first kept, the second refused, and the client told it failed)', async () => {
+    const dataDir = await tempDir()
+    const result = spawnSync(process.execPath, [fileURLToPath(new URL('./support/store-room-for-one-line.mjs', import.meta.url)), dataDir], {encoding: 'utf8', timeout: 20_000})
+    expect(result.status, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual([
+      {operation: 'DELETE /api/v1/addresses/:id', status: 200, address: false, email: false, event: 1, onDisk: false},
+      {operation: 'DELETE /api/v1/emails/:id', status: 200, email: false, event: 1, onDisk: false},
+      {operation: 'POST /_emulator/v1/addresses/:id/expire', status: 200, expired: true, event: 1, onDisk: 'expired'},
+      {operation: 'trigger address.created', status: 201, addresses: ['active'], onDisk: ['active'], events: ['address.created']},
+      {operation: 'trigger address.expired', status: 201, addresses: ['expired'], onDisk: ['expired'], events: ['address.expired']},
+      {operation: 'trigger address.deleted', status: 201, addresses: [], onDisk: [], events: ['address.deleted']},
+    ])
   })
 
   it('an address deleted while its mail is being stored gets no email record, and the .eml goes too', async () => {

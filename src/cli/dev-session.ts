@@ -1,6 +1,7 @@
 import type {PresentedAttempt} from '../emulator/present.js'
 import type {EmulatorOptions, RunningEmulator} from '../emulator/start-emulator.js'
 import {isLoopbackHost} from '../emulator/loopback.js'
+import {StoreWriteError} from '../store/store-errors.js'
 import {describeAttempt} from './describe-attempt.js'
 import {oneLine} from './terminal-text.js'
 
@@ -101,15 +102,21 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       write('Press Ctrl+C to stop.')
       flush()
     }
+    const torn = emulator.context.store.tornLine
+    if (torn) {
+      const message = `dropped the torn last line ${torn.line} of ${torn.file} (${torn.bytes} bytes): a write cut short by a crash, never acknowledged; nothing committed was lost`
+      if (options.json) json('warning', {code: 'torn_journal_line', message, file: torn.file, line: torn.line, bytes: torn.bytes})
+      else write(`${clock()}  warning: ${message}`)
+    }
 
     for (const notice of emulator.notices) {
-      if (options.json) json('notice', {message: notice})
+      if (options.json) json('notice', {code: 'runtime_file_taken_over', message: notice})
       else write(`Notice: ${notice}`)
     }
     if (!isLoopbackHost(emulator.host)) {
       const warning = `the API and the SMTP sink listen on ${emulator.host}, beyond this machine: whoever can reach it and has the API key can read every mail and register webhooks`
       process.stderr.write(`Warning: ${warning}\n`)
-      if (options.json) json('warning', {message: warning, host: emulator.host})
+      if (options.json) json('warning', {code: 'listening_beyond_loopback', message: warning, host: emulator.host})
       flush()
     }
 
@@ -143,8 +150,14 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       else write(`${clock()}  webhook ${webhook.id} deleted`)
     })
     events.on('store.error', ({error}) => {
-      if (options.json) json('store.error', {message: error.message})
+      const file = error instanceof StoreWriteError ? error.file : null
+      if (options.json) json('store.error', {message: error.message, code: (error as NodeJS.ErrnoException).code ?? null, file})
+      else if (file) write(`${clock()}  store error: cannot write ${file}: ${error.message}. Until it can, changes are refused and undone (the API answers 503, SMTP 451); reads go on`)
       else write(`${clock()}  store error: ${error.message}`)
+    })
+    events.on('store.recovered', ({failedForMs, rolledBackChanges}) => {
+      if (options.json) json('store.recovered', {failedForMs, rolledBackChanges})
+      else write(`${clock()}  store recovered: writing works again after ${formatSeconds(failedForMs / 1000)}; ${rolledBackChanges} change${rolledBackChanges === 1 ? ' was' : 's were'} refused meanwhile`)
     })
     emulator.resumeBacklog()
 

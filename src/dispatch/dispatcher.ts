@@ -53,6 +53,8 @@ export class Dispatcher {
   readonly #stop = new StopSwitch()
   readonly #waiters = new Map<string, Array<(attempt: Attempt | null) => void>>()
   readonly #running = new Set<Promise<void>>()
+  /** Deliveries due while the store cannot write, sent once it can. */
+  readonly #held = new Set<string>()
   #timer: NodeJS.Timeout | null = null
   #timerAt = Number.POSITIVE_INFINITY
   #stopped = false
@@ -201,12 +203,16 @@ export class Dispatcher {
     const {store, profile} = this.#o
     const delivery = store.getDelivery(deliveryId)
     if (!delivery || delivery.status !== 'pending') return
+    // The store cannot write: the attempt's result could not be recorded, and the delivery would be
+    // sent again. It waits until the store writes.
+    if (store.writeError) return this.#holdUntilWritable(deliveryId)
     const webhook = store.getWebhook(delivery.webhookId)
     const event = store.getEvent(delivery.eventId)
     if (!webhook || !webhook.enabled || !event) {
       const reason = !webhook ? 'webhook deleted' : !event ? 'event pruned' : 'webhook disabled'
       store.updateDelivery(delivery, {status: 'cancelled', nextAttemptAt: null, completedAt: Date.now(), reason})
       this.#settle(deliveryId, null)
+      this.#whenRecorded(deliveryId, false)
       return
     }
     const number = delivery.attemptCount + 1
@@ -274,6 +280,28 @@ export class Dispatcher {
     this.#settle(deliveryId, attempt)
     if (current && exhausted && profile.disableWhenExhausted && webhook.enabled) this.#disable(webhook, delivery)
     if (nextAttemptAt !== null) this.#schedule(deliveryId, nextAttemptAt)
+    this.#whenRecorded(deliveryId, nextAttemptAt !== null)
+  }
+
+  /**
+   * If the journal line holding what was just recorded for a delivery cannot be written, the store
+   * rolls the delivery back to pending, as it was before: it is attempted again once the store
+   * writes (at-least-once, as after a crash), unless a retry is already scheduled, which will.
+   */
+  #whenRecorded(deliveryId: string, retryScheduled: boolean): void {
+    this.#o.store.commit().catch(() => {
+      if (!retryScheduled) this.#holdUntilWritable(deliveryId)
+    })
+  }
+
+  #holdUntilWritable(deliveryId: string): void {
+    this.#held.add(deliveryId)
+    if (this.#held.size > 1) return
+    void this.#o.store.whenWritable().then(() => {
+      const ids = [...this.#held]
+      this.#held.clear()
+      for (const id of ids) this.#schedule(id, Date.now())
+    })
   }
 
   #disable(webhook: Webhook, delivery: Delivery): void {

@@ -1,8 +1,9 @@
 import {randomUUID} from 'node:crypto'
+import {StoreWriteError} from '../store/store-errors.js'
 import type {AddressRecord, Delivery, EventRecord} from '../store/types.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {OperationError} from './emulator-context.js'
-import {emitEvent} from './event-operations.js'
+import {emitEvent, recordEvent} from './event-operations.js'
 
 /** Default lifetime of an address, in (uncompressed) seconds: one hour. */
 export const DEFAULT_LIFETIME_SECONDS = 3600
@@ -32,13 +33,32 @@ export function presentAddress(a: AddressRecord) {
 }
 
 /**
- * Creates a disposable address on the local domain and fires `address.created` (unless `quiet`).
- * Its lifetime runs on the emulator clock: it expires after `lifetimeSeconds / time scale`.
+ * Creates a disposable address on the local domain and fires `address.created` (unless `quiet`),
+ * both in one journal line: kept together, or refused together. Its lifetime runs on the emulator
+ * clock: it expires after `lifetimeSeconds / time scale`.
  */
 export async function createAddress(
   ctx: EmulatorContext,
   input: {localPart?: string; lifetimeSeconds?: number; source: string; quiet?: boolean; webhookId?: string; overrides?: Record<string, unknown>},
 ): Promise<AddressRecord> {
+  const address = recordAddress(ctx, input)
+  if (!input.quiet) {
+    await emitEvent(ctx, {
+      type: 'address.created',
+      data: {addressId: address.id, email: address.email, createdAt: address.createdAt, expiresAt: address.expiresAt, ...input.overrides},
+      source: input.source,
+      webhookId: input.webhookId,
+    })
+  } else await ctx.store.commit()
+  return address
+}
+
+/**
+ * Adds a new address to the store (and its expiry to the clock) without waiting for the disk: the
+ * caller commits it with its own changes, in the same turn, so that both are kept or neither.
+ * Throws a 400 or 409 {@link OperationError} for a bad or taken local part, before any change.
+ */
+export function recordAddress(ctx: EmulatorContext, input: {localPart?: string; lifetimeSeconds?: number; source: string}): AddressRecord {
   const domain = ctx.mail.localDomain
   let localPart = input.localPart?.toLowerCase()
   if (localPart !== undefined) {
@@ -64,15 +84,8 @@ export async function createAddress(
     lifetimeSeconds,
     source: input.source,
   })
+  // (If the line holding it is refused, the address is gone when its time comes: nothing happens.)
   ctx.mail.expiry.schedule(address.id, expiresAtMs)
-  if (!input.quiet) {
-    await emitEvent(ctx, {
-      type: 'address.created',
-      data: {addressId: address.id, email: address.email, createdAt: address.createdAt, expiresAt: address.expiresAt, ...input.overrides},
-      source: input.source,
-      webhookId: input.webhookId,
-    })
-  } else await ctx.store.commit()
   return address
 }
 
@@ -89,8 +102,11 @@ export async function expireAddress(
     throw new OperationError(409, 'address_expired', `${address.email} has already expired (at ${address.expiredAt})`, 'id')
   }
   const expiredAt = ctx.profile.isoTime(Date.now())
+  // The event first (it may be refused: then nothing is touched), then the change, in one line.
+  const recorded = recordEvent(ctx, {type: 'address.expired', data: {addressId: address.id, email: address.email, expiredAt, ...target.overrides}, source, webhookId: target.webhookId})
   ctx.store.updateAddress(address, {status: 'expired', expiredAt})
-  await emitEvent(ctx, {type: 'address.expired', data: {addressId: address.id, email: address.email, expiredAt, ...target.overrides}, source, webhookId: target.webhookId})
+  await ctx.store.commit()
+  recorded.send()
   return address
 }
 
@@ -102,18 +118,26 @@ export async function deleteAddress(
   target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const address = requireAddress(ctx, id)
-  const emails = ctx.store.deleteAddress(id)
-  await ctx.store.commit() // records gone before their files (see deleteEmail)
-  await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
   const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
-  return emitEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})
+  // The event first (it may be refused: then nothing is touched), then the deletion, in one journal
+  // line: both are kept or neither. Records are gone before their files (see deleteEmail).
+  const recorded = recordEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})
+  const emails = ctx.store.deleteAddress(id)
+  await ctx.store.commit()
+  await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
+  recorded.send()
+  return recorded
 }
 
-/** Called by the expiry clock. */
+/** Called by the expiry clock. An expiry the store could not write is tried again once it can. */
 export function onAddressDue(ctx: EmulatorContext, id: string): void {
   const address = ctx.store.getAddress(id)
   if (!address || address.status !== 'active' || address.expiresAtMs > Date.now()) return
-  expireAddress(ctx, id, 'clock').catch((error) => ctx.events.emit('store.error', {error: error as Error}))
+  expireAddress(ctx, id, 'clock').catch((error) => {
+    // The store has already reported it (once), and rolled the address back to active.
+    if (error instanceof StoreWriteError) void ctx.store.whenWritable().then(() => ctx.mail.expiry.schedule(id, Date.now()))
+    else ctx.events.emit('store.error', {error: error as Error})
+  })
 }
 
 /** Schedules the expiry of every active address (at start; overdue ones expire at once). */

@@ -12,7 +12,10 @@ export interface EmulatorEventMap {
   'webhook.deleted': [{webhook: PublicWebhook}]
   'webhook.disabled': [{webhook: PublicWebhook; reason: string}]
   'webhook.enabled': [{webhook: PublicWebhook}]
+  /** The store cannot write (once when its journal starts failing; changes are refused and rolled back meanwhile). */
   'store.error': [{error: Error}]
+  /** The store writes again, after `failedForMs` during which `rolledBackChanges` changes were refused. */
+  'store.recovered': [{failedForMs: number; rolledBackChanges: number}]
 }
 
 /** The emulator's typed event stream. */

@@ -5,7 +5,7 @@ import type {AddressRecord, Delivery, EmailRecord, EventRecord} from '../store/t
 import {createAddress} from './address-operations.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {OperationError} from './emulator-context.js'
-import {emitEvent, recordEvent} from './event-operations.js'
+import {recordEvent} from './event-operations.js'
 
 /** A message accepted for one or more local addresses. */
 export interface IncomingMessage {
@@ -58,8 +58,15 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
   const candidates = message.recipients.filter(active).map((address) => ({address, id: randomUUID()}))
   if (candidates.length === 0) return []
   const [first, ...others] = candidates
-  const size = await ctx.mail.raw.write(first.id, message.chunks)
-  for (const {id} of others) await ctx.mail.raw.share(first.id, id)
+  let size: number
+  try {
+    size = await ctx.mail.raw.write(first.id, message.chunks)
+    for (const {id} of others) await ctx.mail.raw.share(first.id, id)
+  } catch (error) {
+    // A file cut short by a full disk is not left behind (nor its room taken).
+    await Promise.all(candidates.map(({id}) => ctx.mail.raw.delete(id).catch(() => {})))
+    throw error
+  }
   const summary = message.summary ?? (await parseMailHeaders(message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)))
   // Checked again after the awaits above: an address deleted meanwhile gets no record, and its
   // file goes (nothing else would ever remove it).
@@ -100,7 +107,13 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
             source: message.source,
           }),
         )
-  await ctx.store.commit()
+  try {
+    await ctx.store.commit()
+  } catch (error) {
+    // The records were rolled back: their files go too (and give back their room on a full disk).
+    await Promise.all(recipients.map(({id}) => ctx.mail.raw.delete(id).catch(() => {})))
+    throw error
+  }
   for (const event of events) event.send()
   return emails
 }
@@ -113,13 +126,17 @@ export async function deleteEmail(
   target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const email = requireEmail(ctx, id)
+  const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
+  // The event first (it may be refused: then nothing is touched), then the deletion, in one journal
+  // line: both are kept or neither. The record's removal reaches the journal before the file goes:
+  // a kill in between never leaves a record naming a missing file (an orphaned file is removed at
+  // the next start).
+  const recorded = recordEvent(ctx, {type: 'email.deleted', data, source, webhookId: target.webhookId})
   ctx.store.deleteEmail(id)
-  // The record's removal reaches the journal before the file goes: a kill in between never
-  // leaves a record naming a missing file (an orphaned file is removed at the next start).
   await ctx.store.commit()
   await ctx.mail.raw.delete(id)
-  const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
-  return emitEvent(ctx, {type: 'email.deleted', data, source, webhookId: target.webhookId})
+  recorded.send()
+  return recorded
 }
 
 /** An email's metadata, as listed. */

@@ -1,7 +1,7 @@
 import {composeMessage} from '../mail/compose-message.js'
 import {sampleSender, sampleSubject} from '../providers/junkmail/sample-data.js'
 import type {AddressRecord, Delivery, EventRecord} from '../store/types.js'
-import {createAddress, deleteAddress, requireAddress} from './address-operations.js'
+import {createAddress, deleteAddress, recordAddress, requireAddress} from './address-operations.js'
 import {type EmulatorContext, OperationError} from './emulator-context.js'
 import {emitEvent} from './event-operations.js'
 import {deleteEmail, ingestMessage, requireEmail} from './mail-operations.js'
@@ -15,18 +15,22 @@ export type ResourceTrigger = (
 
 const source = 'trigger'
 
-/** The address named by `set.addressId` (active unless `allowExpired`), or a new one, created quietly. */
-async function addressFor(ctx: EmulatorContext, set: Record<string, unknown>, allowExpired = false): Promise<AddressRecord> {
+/**
+ * The address named by `set.addressId` (active unless `allowExpired`), or a new one, added without
+ * waiting for the disk: the trigger's own change commits it, in the same journal line.
+ */
+function addressFor(ctx: EmulatorContext, set: Record<string, unknown>, allowExpired = false): AddressRecord {
   if (typeof set.addressId === 'string') {
     const address = requireAddress(ctx, set.addressId, 'set.addressId')
     if (!allowExpired && address.status !== 'active') throw new OperationError(409, 'address_expired', `address ${address.id} has expired`, 'set.addressId')
     return address
   }
-  return createAddress(ctx, {source, quiet: true})
+  return recordAddress(ctx, {source})
 }
 
 /**
- * Receives a real message (composed from the sample or `--set` values) into a real address.
+ * Receives a real message (composed from the sample or `--set` values) into a real address. A new
+ * address is committed on its own first: the message is stored after awaits, in a later line.
  * `from` and `subject` become header lines: CR, LF or NUL in them would add headers of their own
  * (`from=a@b\r\nBcc: …`), so they are refused before anything is created.
  */
@@ -37,7 +41,7 @@ async function receive(ctx: EmulatorContext, set: Record<string, unknown>) {
       throw new OperationError(400, 'invalid_value', `set.${field} must not contain CR, LF or NUL: it becomes a mail header line`, `set.${field}`)
     }
   }
-  const address = await addressFor(ctx, set)
+  const address = typeof set.addressId === 'string' ? addressFor(ctx, set) : await createAddress(ctx, {source, quiet: true})
   const from = typeof set.from === 'string' ? set.from : sampleSender()
   const subject = typeof set.subject === 'string' ? set.subject : sampleSubject()
   const {raw, messageId} = composeMessage({from, to: address.email, subject, text: `Sent by junkmail trigger to ${address.email}.`})
@@ -73,14 +77,15 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
       if (domain !== ctx.mail.localDomain) throw new OperationError(400, 'invalid_value', `set.email must be an address @${ctx.mail.localDomain}`, 'set.email')
       localPart = local
     }
-    const address = await createAddress(ctx, {localPart, source, quiet: true})
+    // The address and its event in one journal line: kept together or refused together.
+    const address = recordAddress(ctx, {localPart, source})
     const data = {addressId: address.id, email: address.email, createdAt: address.createdAt, expiresAt: address.expiresAt}
     return emitEvent(ctx, {type: 'address.created', data: {...data, ...pick(set, ['createdAt', 'expiresAt'])}, source, webhookId})
   },
 
   async 'address.expired'(ctx, set, webhookId) {
     if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
-    const address = await addressFor(ctx, set)
+    const address = addressFor(ctx, set)
     const expiredAt = ctx.profile.isoTime(Date.now())
     ctx.store.updateAddress(address, {status: 'expired', expiredAt})
     const data = {addressId: address.id, email: address.email, expiredAt}
@@ -89,7 +94,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
 
   async 'address.deleted'(ctx, set, webhookId) {
     if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
-    const address = await addressFor(ctx, set, true)
+    const address = addressFor(ctx, set, true)
     return deleteAddress(ctx, address.id, source, {webhookId, overrides: pick(set, ['deletedAt'])})
   },
 }

@@ -151,6 +151,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (!existing || !existing.scopes.includes('*')) store.addApiKey({key: apiKey, scopes: ['*'], createdAt: startedAt})
 
     const events = new EmulatorEvents()
+    store.on('failed', (error) => events.emit('store.error', {error}))
+    store.on('recovered', ({failedForMs, rolledBackChanges}) => events.emit('store.recovered', {failedForMs, rolledBackChanges}))
     const dispatcher = new Dispatcher({store, profile, timeScale, attemptTimeoutMs, events})
     cleanups.unshift(() => dispatcher.stop())
     const raw = await RawMailStore.open(dataDir)

@@ -1,6 +1,7 @@
 import type {FastifyError, FastifyReply, FastifyRequest} from 'fastify'
 import {ZodError} from 'zod'
 import {OperationError} from '../emulator/emulator-context.js'
+import {StoreWriteError} from '../store/store-errors.js'
 
 /** The body of every error answer: `{"error":{"status","code","message","field"?}}`. */
 export interface ErrorBody {
@@ -36,6 +37,12 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const body = errorBody(400, 'validation_error', `${first.field}: ${first.message}`, first.field)
     body.error.details = details
     void reply.status(400).send(body)
+    return
+  }
+  if (error instanceof StoreWriteError) {
+    // The change was rolled back: nothing was done, and trying again once the disk has room works.
+    const message = `the store could not be written, so nothing was changed: ${error.message}`
+    void reply.status(503).header('retry-after', '2').send(errorBody(503, 'store_unavailable', message))
     return
   }
   const code = (error as FastifyError).code

@@ -1,7 +1,8 @@
 import {writeFileSync} from 'node:fs'
-import {link, mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {link, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {Readable} from 'node:stream'
+import {makePrivateDir} from '../store/private-dir.js'
 
 /**
  * Messages up to this size are written synchronously. Creating a small file costs the main thread
@@ -19,11 +20,14 @@ export class RawMailStore {
     this.#dir = dir
   }
 
-  /** Opens the mail folder of a data dir (null: in memory), removing temp files an older version left behind. */
+  /**
+   * Opens the mail folder of a data dir (null: in memory), created private (0700) if missing, and
+   * removes temp files an older version left behind.
+   */
   static async open(dataDir: string | null): Promise<RawMailStore> {
     if (dataDir === null) return new RawMailStore(null)
     const dir = join(dataDir, 'mail')
-    await mkdir(dir, {recursive: true})
+    await makePrivateDir(dir)
     for (const name of await readdir(dir)) if (name.endsWith('.part')) await rm(join(dir, name), {force: true})
     return new RawMailStore(dir)
   }
@@ -37,7 +41,8 @@ export class RawMailStore {
    * Writes a whole message (it is only called once DATA is complete, so a client that disconnects
    * mid-DATA writes nothing). The file is written in place, without a temp name and a rename: no
    * store record names it until this resolves, and at start every `.eml` that no record names is
-   * removed, so a crash mid-write leaves nothing half-written behind either. Returns the byte count.
+   * removed, so a crash mid-write leaves nothing half-written behind either. The file is private
+   * (0600): it is someone's mail. Returns the byte count.
    */
   async write(id: string, chunks: Buffer[]): Promise<number> {
     const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
@@ -47,9 +52,9 @@ export class RawMailStore {
     }
     if (data.length <= SYNC_WRITE_LIMIT) {
       // A small file to the page cache costs a few µs: cheaper done at once than through the thread pool.
-      writeFileSync(this.#path(id), data)
+      writeFileSync(this.#path(id), data, {mode: 0o600})
     } else {
-      await writeFile(this.#path(id), data)
+      await writeFile(this.#path(id), data, {mode: 0o600})
     }
     return data.length
   }

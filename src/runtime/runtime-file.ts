@@ -1,5 +1,6 @@
-import {mkdir, open, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {open, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
+import {makePrivateDir} from '../store/private-dir.js'
 
 /** What a running emulator tells other processes about itself, in `<data dir>/runtime.json`. */
 export interface RuntimeInfo {
@@ -44,8 +45,7 @@ const STARTING_GRACE_MS = 60_000
  * returned notice says so. A live emulator on it raises {@link DataDirBusyError}.
  */
 export async function claimDataDir(dataDir: string): Promise<string | null> {
-  // 0700 when created here: the store holds secrets and private mail.
-  await mkdir(dataDir, {recursive: true, mode: 0o700})
+  await makePrivateDir(dataDir)
   const file = runtimeFilePath(dataDir)
   let notice: string | null = null
   for (let tries = 0; tries < 3; tries++) {

@@ -1,4 +1,4 @@
-import {open, readFile, rename} from 'node:fs/promises'
+import {open, readFile, rename, rm} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import type {Adapter} from 'lowdb'
 import type {DbData} from './types.js'
@@ -18,7 +18,11 @@ export interface StoreState {
   pruned: DbData['pruned']
 }
 
-const collections = ['webhooks', 'addresses', 'emails', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
+/** The store's collections, in the order `db.json` lists them. */
+export const collections = ['webhooks', 'addresses', 'emails', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
+
+/** One of the store's collections. */
+export type Collection = (typeof collections)[number]
 
 /** An empty store. */
 export function emptyState(): StoreState {
@@ -41,7 +45,8 @@ export function emptyState(): StoreState {
  * slices of about a megabyte, letting the event loop run between slices (a large store never blocks
  * the emulator), then renames it into place: the file on disk is always a whole snapshot. Records
  * changed while a write is under way may be saved in either state; the journal written meanwhile
- * holds their later changes and is replayed over the snapshot.
+ * holds their later changes and is replayed over the snapshot (the store's `beforeRename` makes
+ * sure none of those changes can still be rolled back: see JOURNAL.md).
  */
 export class SnapshotFile implements Adapter<StoreState> {
   readonly #file: string
@@ -64,40 +69,53 @@ export class SnapshotFile implements Adapter<StoreState> {
     return parseState(text)
   }
 
-  async write(state: StoreState): Promise<void> {
+  /**
+   * Writes `state` to a temp file (mode 0600: it holds webhook secrets and API keys) and renames it
+   * over `db.json`. `beforeRename` runs once the temp file is complete; if it throws, the temp file is
+   * removed and `db.json` stays as it was (so does the temp file's space, on a full disk).
+   */
+  async write(state: StoreState, beforeRename?: () => void): Promise<void> {
     const temp = join(dirname(this.#file), `.${basename(this.#file)}.tmp`)
-    const handle = await open(temp, 'w')
     let bytes = 0
     try {
-      let slice = `{"version":${state.version},"journalSeq":${state.journalSeq},"pruned":${JSON.stringify(state.pruned)}`
-      const flush = async () => {
-        const data = Buffer.from(slice)
-        slice = ''
-        // FileHandle.write may write less than asked (a full disk): go on until all is written,
-        // so a short file is never renamed over db.json.
-        for (let done = 0; done < data.length; ) {
-          const {bytesWritten} = await handle.write(data, done)
-          if (bytesWritten === 0) throw new Error(`could not write ${this.#file}: no space written`)
-          done += bytesWritten
+      const handle = await open(temp, 'w', 0o600)
+      try {
+        // A temp file left by an older version keeps its mode when opened: set it.
+        await handle.chmod(0o600).catch(() => {})
+        let slice = `{"version":${state.version},"journalSeq":${state.journalSeq},"pruned":${JSON.stringify(state.pruned)}`
+        const flush = async () => {
+          const data = Buffer.from(slice)
+          slice = ''
+          // FileHandle.write may write less than asked (a full disk): go on until all is written,
+          // so a short file is never renamed over db.json.
+          for (let done = 0; done < data.length; ) {
+            const {bytesWritten} = await handle.write(data, done)
+            if (bytesWritten === 0) throw new Error(`could not write ${this.#file}: no space written`)
+            done += bytesWritten
+          }
+          bytes += data.length
         }
-        bytes += data.length
-      }
-      for (const name of collections) {
-        slice += `,\n"${name}":[`
-        let first = true
-        for (const record of state[name].values()) {
-          slice += (first ? '\n' : ',\n') + JSON.stringify(record)
-          first = false
-          if (slice.length >= SLICE_CHARS) await flush()
+        for (const name of collections) {
+          slice += `,\n"${name}":[`
+          let first = true
+          for (const record of state[name].values()) {
+            slice += (first ? '\n' : ',\n') + JSON.stringify(record)
+            first = false
+            if (slice.length >= SLICE_CHARS) await flush()
+          }
+          slice += first ? ']' : '\n]'
         }
-        slice += first ? ']' : '\n]'
+        slice += '}\n'
+        await flush()
+      } finally {
+        await handle.close()
       }
-      slice += '}\n'
-      await flush()
-    } finally {
-      await handle.close()
+      beforeRename?.()
+      await rename(temp, this.#file)
+    } catch (error) {
+      await rm(temp, {force: true}).catch(() => {})
+      throw error
     }
-    await rename(temp, this.#file)
     this.lastBytes = bytes
   }
 }

@@ -1,9 +1,16 @@
+import {EventEmitter} from 'node:events'
 import {ftruncateSync, writeSync} from 'node:fs'
-import {type FileHandle, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {type FileHandle, open, rename, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Low, Memory} from 'lowdb'
-import {emptyState, parseState, SnapshotFile, type StoreState} from './serialize-state.js'
+import {makePrivateDir} from './private-dir.js'
+import {replayJournals, type TornLine} from './replay-journal.js'
+import {type Collection, emptyState, SnapshotFile, type StoreState} from './serialize-state.js'
+import {StoreCorruptError, StoreWriteError} from './store-errors.js'
 import type {AddressRecord, ApiKey, Attempt, Delivery, EmailRecord, EventRecord, PrunedCounts, Webhook} from './types.js'
+
+export {JournalCorruptError, StoreCorruptError, StoreWriteError} from './store-errors.js'
+export {readStoreFiles, replayJournal, replayJournals, type TornLine} from './replay-journal.js'
 
 /** Options of {@link Store.open}. */
 export interface StoreOptions {
@@ -15,16 +22,49 @@ export interface StoreOptions {
   readonly compactMinBytes?: number
 }
 
-/** `db.json` exists but cannot be read as a junkmail store. It is left untouched. */
-export class StoreCorruptError extends Error {
-  constructor(readonly file: string, reason: string) {
-    super(`${file} is not a valid junkmail store (${reason}). It was left untouched: move it away or fix it, then start again.`)
-    this.name = 'StoreCorruptError'
-  }
+/** Reported when the journal takes writes again after failing. */
+export interface StoreRecovery {
+  /** From the first failed write to the one that worked, in ms. */
+  readonly failedForMs: number
+  /** Changes rolled back meanwhile (each refused to its caller). */
+  readonly rolledBackChanges: number
+  /** The last error seen. */
+  readonly error: StoreWriteError
 }
 
-type Collection = 'webhooks' | 'addresses' | 'emails' | 'events' | 'deliveries' | 'attempts' | 'apiKeys'
+/** What a {@link Store} reports about its writes: `failed` once when appends start failing, `recovered` once when one works again. */
+export interface StoreEventMap {
+  failed: [StoreWriteError]
+  recovered: [StoreRecovery]
+}
+
 type JournalOp = {collection: Collection; record: object} | {collection: Collection; id: string}
+
+/** How to undo one change of a group: see {@link Store.#rollback}. */
+type Undo =
+  | {kind: 'put'; collection: Collection; key: string; record: object; previous: object | undefined}
+  | {kind: 'update'; record: Record<string, unknown>; before: Record<string, unknown>; added: string[]}
+  | {kind: 'delete'; collection: Collection; key: string; record: object}
+
+/** The changes made since the last append and the callers waiting for them: one journal line. */
+interface Group {
+  readonly ops: JournalOp[]
+  /** Records with a put op in `ops` (a record changed twice is written once, as it is at the append). */
+  readonly queued: Set<object>
+  readonly undo: Undo[]
+  readonly waiters: Array<{resolve: () => void; reject: (e: unknown) => void}>
+}
+
+const newGroup = (): Group => ({ops: [], queued: new Set(), undo: [], waiters: []})
+
+/** `db.journal`, open for appending. `bytes` is its length up to the last complete line. */
+interface JournalFile {
+  readonly handle: FileHandle
+  readonly file: string
+  bytes: number
+  /** Bytes past `bytes` that could not be cut off yet (they are, before the next write). */
+  dirtyTail: boolean
+}
 
 /**
  * The journal is folded into `db.json` once it is COMPACT_RATIO times the snapshot, and at least
@@ -35,15 +75,26 @@ type JournalOp = {collection: Collection; record: object} | {collection: Collect
 const MIN_COMPACT_BYTES = 16 * 1024 * 1024
 const COMPACT_RATIO = 4
 
+/** While appends fail, the disk is probed after PROBE_FIRST_MS, then twice as long each time, up to PROBE_MAX_MS. */
+const PROBE_FIRST_MS = 50
+const PROBE_MAX_MS = 2000
+/** Smallest probe: one page more than the journal has, so that a probe that works means a line fits. */
+const PROBE_MIN_BYTES = 4096
+
+/** Collections whose records can be deleted: their insertion order is remembered, to put one back in place. */
+const deletable = new Set<Collection>(['webhooks', 'addresses', 'emails'])
+
 /** Default history cap: events kept before the oldest finished ones are pruned. */
 export const DEFAULT_MAX_EVENTS = 50_000
 
 /**
  * The one store of an emulator: webhooks, events, deliveries, attempts and API keys, held in memory
- * and persisted by lowdb to `db.json`. Writes are coalesced: many changes, one atomic file write
- * (temp file + rename), so a kill at any moment leaves the previous or the next complete file.
+ * and persisted to `db.json` plus `db.journal` (see JOURNAL.md). Changes are visible at once and
+ * group-committed: the changes of one turn of the event loop share one appended line; a caller's
+ * {@link commit} resolves once that line is written, and if it cannot be written every change in it
+ * is rolled back and every caller waiting for it is rejected with a {@link StoreWriteError}.
  */
-export class Store {
+export class Store extends EventEmitter<StoreEventMap> {
   readonly #db: Low<StoreState>
   /** `db.json` (null in memory). */
   readonly #snapshot: SnapshotFile | null
@@ -53,14 +104,17 @@ export class Store {
   readonly #attemptsByDelivery = new Map<string, Attempt[]>()
   readonly #addressesByEmail = new Map<string, AddressRecord>()
   readonly #emailsByAddress = new Map<string, Map<string, EmailRecord>>()
+  /** Insertion rank of records of the {@link deletable} collections. */
+  readonly #order = new WeakMap<object, number>()
+  #nextOrder = 0
   #timer: NodeJS.Immediate | null = null
   #writing: Promise<void> | null = null
-  #waiters: Array<{resolve: () => void; reject: (e: unknown) => void}> = []
-  /** Changes not yet in the journal, in order; `#queued` dedupes records changed twice. */
-  #ops: JournalOp[] = []
-  #queued = new Set<object>()
+  /** Changes not yet in the journal, with their undo and their waiters. */
+  #group: Group = newGroup()
+  /** Groups rolled back so far: a snapshot written meanwhile may hold one of their changes. */
+  #rollbacks = 0
   /** `db.journal`, open for appending; null in memory. */
-  #journal: {handle: FileHandle; bytes: number; file: string} | null = null
+  #journal: JournalFile | null = null
   /** The snapshot being written in the background, if any. */
   #compacting: Promise<void> | null = null
   /** A background compaction failed and left `db.journal.1` behind: the next one must not rotate over it. */
@@ -72,28 +126,46 @@ export class Store {
   #snapshotBytes = 0
   #changesSincePrune = 0
   #closed = false
-  #appendError: Error | null = null
+  /** Appends are failing: since when, the last error, the next probe. */
+  #failure: {error: StoreWriteError; since: number; delayMs: number; timer: NodeJS.Timeout | null; probeBytes: number; rolledBack: number} | null = null
+  readonly #writableWaiters: Array<() => void> = []
   #compactError: Error | null = null
+  /** The torn last line of `db.journal` dropped at open (a crash in the middle of an append), if any. */
+  tornLine: TornLine | null = null
 
-  /** The write error, if the last journal append failed or the last compaction did (until one succeeds). */
+  /** The write error, if the journal cannot be appended to now, or the last compaction failed (until one succeeds). */
   get lastError(): Error | null {
-    return this.#appendError ?? this.#compactError
+    return this.#failure?.error ?? this.#compactError
+  }
+
+  /** The journal's error while appends fail (changes are refused and rolled back); null when it takes writes. */
+  get writeError(): StoreWriteError | null {
+    return this.#failure?.error ?? null
+  }
+
+  /** Resolves once the journal takes writes (at once if it does), or when the store closes. */
+  whenWritable(): Promise<void> {
+    if (this.#failure === null || this.#closed) return Promise.resolve()
+    return new Promise((resolve) => this.#writableWaiters.push(resolve))
   }
 
   private constructor(db: Low<StoreState>, snapshot: SnapshotFile | null, maxEvents: number) {
+    super()
     this.#db = db
     this.#snapshot = snapshot
     this.#maxEvents = maxEvents
   }
 
   /**
-   * Opens (or creates) the store: reads `db.json`, replays `db.journal` over it, and folds the two
-   * into a fresh `db.json`. Throws {@link StoreCorruptError} on an unreadable `db.json`.
+   * Opens (or creates) the store: reads `db.json`, replays the journals over it, and folds them into
+   * a fresh `db.json`. A data dir it creates is private (0700), and so are its files (0600). Throws
+   * {@link StoreCorruptError} on an unreadable `db.json` and {@link JournalCorruptError} on a journal
+   * line it cannot apply; either way nothing is written.
    */
   static async open(options: StoreOptions): Promise<Store> {
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS
     if (options.dataDir === null) return Store.#index(new Low<StoreState>(new Memory(), emptyState()), null, maxEvents)
-    await mkdir(options.dataDir, {recursive: true})
+    await makePrivateDir(options.dataDir)
     const file = join(options.dataDir, 'db.json')
     const snapshot = new SnapshotFile(file)
     const db = new Low<StoreState>(snapshot, emptyState())
@@ -102,41 +174,41 @@ export class Store {
     } catch (error) {
       throw new StoreCorruptError(file, error instanceof Error ? error.message : String(error))
     }
-    const journalFile = join(options.dataDir, 'db.journal')
     const replayed = await replayJournals(db.data, options.dataDir)
     const store = Store.#index(db, snapshot, maxEvents)
     store.#compactMinBytes = options.compactMinBytes ?? MIN_COMPACT_BYTES
-    store.#seq = replayed
-    store.#journal = {handle: await open(journalFile, 'a'), bytes: 0, file: journalFile}
-    // Start from one whole snapshot and an empty journal (a torn last line from a kill is dropped here).
-    await store.#fold()
+    store.#seq = replayed.seq
+    store.tornLine = replayed.torn
+    const journal = (store.#journal = await openJournal(join(options.dataDir, 'db.journal')))
+    // Start from one whole snapshot and an empty journal (a torn last line is cut off here).
+    await store.#fold().catch(async (error: unknown) => {
+      await journal.handle.close().catch(() => {})
+      throw error
+    })
     return store
   }
 
   static #index(db: Low<StoreState>, snapshot: SnapshotFile | null, maxEvents: number): Store {
     const store = new Store(db, snapshot, maxEvents)
-    for (const d of db.data.deliveries.values()) store.#push(store.#deliveriesByEvent, d.eventId, d)
-    for (const a of db.data.attempts.values()) store.#push(store.#attemptsByDelivery, a.deliveryId, a)
-    for (const a of db.data.addresses.values()) store.#addressesByEmail.set(a.email, a)
-    for (const e of db.data.emails.values()) store.#indexEmail(e)
+    for (const collection of deletable) for (const record of store.#map(collection).values()) store.#order.set(record, store.#nextOrder++)
+    for (const d of db.data.deliveries.values()) store.#indexRecord('deliveries', d)
+    for (const a of db.data.attempts.values()) store.#indexRecord('attempts', a)
+    for (const a of db.data.addresses.values()) store.#indexRecord('addresses', a)
+    for (const e of db.data.emails.values()) store.#indexRecord('emails', e)
     return store
-  }
-
-  #push<T>(index: Map<string, T[]>, key: string, value: T): void {
-    const list = index.get(key)
-    if (list) list.push(value)
-    else index.set(key, [value])
   }
 
   get #state(): StoreState {
     return this.#db.data
   }
 
+  #map(collection: Collection): Map<string, object> {
+    return this.#state[collection] as Map<string, object>
+  }
+
   // ── webhooks ────────────────────────────────────────────────────────────
   addWebhook(webhook: Webhook): Webhook {
-    this.#state.webhooks.set(webhook.id, webhook)
-    this.#put('webhooks', webhook)
-    return webhook
+    return this.#insert('webhooks', webhook.id, webhook)
   }
 
   getWebhook(id: string): Webhook | undefined {
@@ -152,16 +224,12 @@ export class Store {
   }
 
   deleteWebhook(id: string): boolean {
-    const deleted = this.#state.webhooks.delete(id)
-    if (deleted) this.#remove('webhooks', id)
-    return deleted
+    return this.#erase('webhooks', id) !== undefined
   }
 
   // ── events ──────────────────────────────────────────────────────────────
   addEvent(event: EventRecord): EventRecord {
-    this.#state.events.set(event.id, event)
-    this.#put('events', event)
-    return event
+    return this.#insert('events', event.id, event)
   }
 
   getEvent(id: string): EventRecord | undefined {
@@ -175,10 +243,7 @@ export class Store {
 
   // ── deliveries ──────────────────────────────────────────────────────────
   addDelivery(delivery: Delivery): Delivery {
-    this.#state.deliveries.set(delivery.id, delivery)
-    this.#push(this.#deliveriesByEvent, delivery.eventId, delivery)
-    this.#put('deliveries', delivery)
-    return delivery
+    return this.#insert('deliveries', delivery.id, delivery)
   }
 
   getDelivery(id: string): Delivery | undefined {
@@ -210,10 +275,7 @@ export class Store {
 
   // ── attempts ────────────────────────────────────────────────────────────
   addAttempt(attempt: Attempt): Attempt {
-    this.#state.attempts.set(attempt.id, attempt)
-    this.#push(this.#attemptsByDelivery, attempt.deliveryId, attempt)
-    this.#put('attempts', attempt)
-    return attempt
+    return this.#insert('attempts', attempt.id, attempt)
   }
 
   getAttempt(id: string): Attempt | undefined {
@@ -238,10 +300,7 @@ export class Store {
 
   // ── addresses ───────────────────────────────────────────────────────────
   addAddress(address: AddressRecord): AddressRecord {
-    this.#state.addresses.set(address.id, address)
-    this.#addressesByEmail.set(address.email, address)
-    this.#put('addresses', address)
-    return address
+    return this.#insert('addresses', address.id, address)
   }
 
   getAddress(id: string): AddressRecord | undefined {
@@ -259,17 +318,10 @@ export class Store {
 
   /** Removes an address and all its emails; returns the emails removed. */
   deleteAddress(id: string): EmailRecord[] {
-    const address = this.#state.addresses.get(id)
-    if (!address) return []
+    if (!this.#state.addresses.has(id)) return []
     const emails = [...(this.#emailsByAddress.get(id)?.values() ?? [])]
-    for (const e of emails) {
-      this.#state.emails.delete(e.id)
-      this.#remove('emails', e.id)
-    }
-    this.#emailsByAddress.delete(id)
-    this.#state.addresses.delete(id)
-    this.#remove('addresses', id)
-    if (this.#addressesByEmail.get(address.email) === address) this.#addressesByEmail.delete(address.email)
+    for (const e of emails) this.#erase('emails', e.id)
+    this.#erase('addresses', id)
     return emails
   }
 
@@ -285,16 +337,7 @@ export class Store {
 
   // ── emails ──────────────────────────────────────────────────────────────
   addEmail(email: EmailRecord): EmailRecord {
-    this.#state.emails.set(email.id, email)
-    this.#indexEmail(email)
-    this.#put('emails', email)
-    return email
-  }
-
-  #indexEmail(email: EmailRecord): void {
-    let map = this.#emailsByAddress.get(email.addressId)
-    if (!map) this.#emailsByAddress.set(email.addressId, (map = new Map()))
-    map.set(email.id, email)
+    return this.#insert('emails', email.id, email)
   }
 
   getEmail(id: string): EmailRecord | undefined {
@@ -306,12 +349,7 @@ export class Store {
   }
 
   deleteEmail(id: string): EmailRecord | undefined {
-    const email = this.#state.emails.get(id)
-    if (!email) return undefined
-    this.#state.emails.delete(id)
-    this.#emailsByAddress.get(email.addressId)?.delete(id)
-    this.#remove('emails', id)
-    return email
+    return this.#erase('emails', id) as EmailRecord | undefined
   }
 
   /** Emails, newest first, optionally of one address. */
@@ -322,9 +360,7 @@ export class Store {
 
   // ── API keys ────────────────────────────────────────────────────────────
   addApiKey(key: ApiKey): ApiKey {
-    this.#state.apiKeys.set(key.key, key)
-    this.#put('apiKeys', key)
-    return key
+    return this.#insert('apiKeys', key.key, key)
   }
 
   getApiKey(key: string): ApiKey | undefined {
@@ -348,61 +384,92 @@ export class Store {
     }
   }
 
-  // ── persistence ─────────────────────────────────────────────────────────
-  /** Resolves once every change made before this call is on disk (or at once, in memory). */
-  commit(): Promise<void> {
-    if (this.#journal === null && this.#state.events.size > this.#maxEvents) this.#prune()
-    if (this.#closed || this.#journal === null) return Promise.resolve()
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({resolve, reject})
-      this.#schedule()
-    })
-  }
-
-  /** Writes what is pending, folds the journal into `db.json`, and stops writing. */
-  async close(): Promise<void> {
-    if (this.#closed || this.#closing) return
-    this.#closing = true
-    if (this.#timer) clearImmediate(this.#timer)
-    this.#timer = null
-    await this.#drain()
-    await this.#compacting
-    if (this.#journal) {
-      // Waiters are told the truth: resolved once their changes are in the journal (or the
-      // snapshot), rejected if neither could be written.
-      const settle = (error: unknown) => {
-        for (const w of this.#waiters.splice(0)) error ? w.reject(error) : w.resolve()
-      }
-      settle(await this.#appendJournal().then(() => null, (error: unknown) => error))
-      const folded = await this.#fold().then(() => null, (error: unknown) => error)
-      // Changes made while the snapshot was being written are appended after it.
-      const appended = await this.#appendJournal().then(() => null, (error: unknown) => error)
-      settle(appended)
-      if (folded) this.#compactError = folded as Error
-      await this.#journal.handle.close().catch(() => {})
+  // ── indexes ─────────────────────────────────────────────────────────────
+  #indexRecord(collection: Collection, record: object): void {
+    if (collection === 'deliveries') push(this.#deliveriesByEvent, (record as Delivery).eventId, record as Delivery)
+    else if (collection === 'attempts') push(this.#attemptsByDelivery, (record as Attempt).deliveryId, record as Attempt)
+    else if (collection === 'addresses') this.#addressesByEmail.set((record as AddressRecord).email, record as AddressRecord)
+    else if (collection === 'emails') {
+      const email = record as EmailRecord
+      let map = this.#emailsByAddress.get(email.addressId)
+      if (!map) this.#emailsByAddress.set(email.addressId, (map = new Map()))
+      map.set(email.id, email)
     }
-    for (const w of this.#waiters.splice(0)) w.resolve()
-    this.#closed = true
   }
 
-  #update<T extends object>(collection: Collection, record: T, changes: Partial<T>): T {
-    Object.assign(record, changes)
-    this.#put(collection, record)
+  #unindexRecord(collection: Collection, record: object): void {
+    if (collection === 'deliveries') pull(this.#deliveriesByEvent, (record as Delivery).eventId, record as Delivery)
+    else if (collection === 'attempts') pull(this.#attemptsByDelivery, (record as Attempt).deliveryId, record as Attempt)
+    else if (collection === 'addresses') {
+      const address = record as AddressRecord
+      if (this.#addressesByEmail.get(address.email) === address) this.#addressesByEmail.delete(address.email)
+    } else if (collection === 'emails') {
+      const email = record as EmailRecord
+      const map = this.#emailsByAddress.get(email.addressId)
+      map?.delete(email.id)
+      if (map?.size === 0) this.#emailsByAddress.delete(email.addressId)
+    }
+  }
+
+  // ── changes ─────────────────────────────────────────────────────────────
+  /** Adds (or replaces) a record, indexes it, and queues it for the journal with its undo. */
+  #insert<T extends object>(collection: Collection, key: string, record: T): T {
+    const map = this.#map(collection)
+    const previous = map.get(key)
+    map.set(key, record)
+    if (previous) this.#unindexRecord(collection, previous)
+    this.#indexRecord(collection, record)
+    if (this.#journal === null) {
+      this.#inMemoryChange()
+      return record
+    }
+    if (deletable.has(collection)) this.#order.set(record, previous ? (this.#order.get(previous) ?? this.#nextOrder++) : this.#nextOrder++)
+    this.#group.undo.push({kind: 'put', collection, key, record, previous})
+    this.#queuePut(collection, record)
     return record
   }
 
-  #put(collection: Collection, record: object): void {
-    if (this.#journal === null) return this.#inMemoryChange()
-    if (!this.#queued.has(record)) {
-      this.#queued.add(record)
-      this.#ops.push({collection, record})
+  #update<T extends object>(collection: Collection, record: T, changes: Partial<T>): T {
+    if (this.#journal === null) {
+      Object.assign(record, changes)
+      this.#inMemoryChange()
+      return record
     }
-    this.#schedule()
+    const target = record as Record<string, unknown>
+    const before: Record<string, unknown> = {}
+    const added: string[] = []
+    for (const key of Object.keys(changes)) {
+      if (Object.hasOwn(target, key)) before[key] = target[key]
+      else added.push(key)
+    }
+    Object.assign(record, changes)
+    this.#group.undo.push({kind: 'update', record: target, before, added})
+    this.#queuePut(collection, record)
+    return record
   }
 
-  #remove(collection: Collection, id: string): void {
-    if (this.#journal === null) return this.#inMemoryChange()
-    this.#ops.push({collection, id})
+  /** Removes a record (and from its indexes), queueing its deletion with its undo. Returns it, if it was held. */
+  #erase(collection: Collection, key: string): object | undefined {
+    const map = this.#map(collection)
+    const record = map.get(key)
+    if (!record) return undefined
+    map.delete(key)
+    this.#unindexRecord(collection, record)
+    if (this.#journal === null) {
+      this.#inMemoryChange()
+      return record
+    }
+    this.#group.undo.push({kind: 'delete', collection, key, record})
+    this.#group.ops.push({collection, id: key})
+    this.#schedule()
+    return record
+  }
+
+  #queuePut(collection: Collection, record: object): void {
+    if (!this.#group.queued.has(record)) {
+      this.#group.queued.add(record)
+      this.#group.ops.push({collection, record})
+    }
     this.#schedule()
   }
 
@@ -414,10 +481,91 @@ export class Store {
     }
   }
 
+  /**
+   * Undoes every change of a group whose line could not be written, newest first: records added are
+   * removed, records replaced or deleted are put back (in their place in the listing order), fields
+   * updated get their previous values (same objects: whoever holds one sees it as it was).
+   */
+  #rollback(group: Group): void {
+    const reinserted = new Set<Collection>()
+    for (let i = group.undo.length - 1; i >= 0; i--) {
+      const undo = group.undo[i]
+      if (undo.kind === 'update') {
+        Object.assign(undo.record, undo.before)
+        for (const key of undo.added) delete undo.record[key]
+        continue
+      }
+      const map = this.#map(undo.collection)
+      if (undo.kind === 'put') {
+        // (Not held any more only if the history cap pruned it meanwhile.)
+        if (map.get(undo.key) !== undo.record) continue
+        this.#unindexRecord(undo.collection, undo.record)
+        if (undo.previous) {
+          map.set(undo.key, undo.previous)
+          this.#indexRecord(undo.collection, undo.previous)
+        } else map.delete(undo.key)
+      } else {
+        map.set(undo.key, undo.record)
+        reinserted.add(undo.collection)
+      }
+    }
+    for (const collection of reinserted) {
+      const map = this.#map(collection)
+      const entries = [...map].sort(([, a], [, b]) => (this.#order.get(a) ?? Infinity) - (this.#order.get(b) ?? Infinity))
+      map.clear()
+      for (const [key, record] of entries) map.set(key, record)
+      if (collection === 'addresses') for (const record of entries) this.#indexRecord('addresses', record[1])
+    }
+    if (reinserted.has('emails')) {
+      this.#emailsByAddress.clear()
+      for (const e of this.#state.emails.values()) this.#indexRecord('emails', e)
+    }
+    if (group.undo.length > 0) this.#rollbacks++
+  }
+
+  // ── persistence ─────────────────────────────────────────────────────────
+  /**
+   * Resolves once every change made before this call is in the journal (at once, in memory). Rejects
+   * with a {@link StoreWriteError} if the line holding them could not be written: they have then been
+   * rolled back, with every other change of that line.
+   */
+  commit(): Promise<void> {
+    if (this.#journal === null && this.#state.events.size > this.#maxEvents) this.#prune()
+    if (this.#closed || this.#journal === null) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      this.#group.waiters.push({resolve, reject})
+      this.#schedule()
+    })
+  }
+
+  /** Writes what is pending, folds the journal into `db.json`, and stops writing. */
+  async close(): Promise<void> {
+    if (this.#closed || this.#closing) return
+    this.#closing = true
+    if (this.#timer) clearImmediate(this.#timer)
+    this.#timer = null
+    if (this.#failure?.timer) clearTimeout(this.#failure.timer)
+    await this.#drain()
+    await this.#compacting
+    if (this.#journal) {
+      // Waiters are told the truth: resolved once their changes are in the journal (or the
+      // snapshot), rejected (their changes rolled back) if the journal cannot be written.
+      this.#appendGroup()
+      const folded = await this.#fold().then(() => null, (error: unknown) => error)
+      // Changes made while the snapshot was being written are appended after it.
+      this.#appendGroup()
+      if (folded) this.#compactError = folded as Error
+      await this.#journal.handle.close().catch(() => {})
+    }
+    for (const w of this.#group.waiters.splice(0)) w.resolve()
+    for (const resolve of this.#writableWaiters.splice(0)) resolve()
+    this.#closed = true
+  }
+
   #schedule(): void {
     if (this.#timer || this.#writing || this.#closed || this.#closing) return
     // Group commit: the changes of this turn of the event loop (and those made while the previous
-    // append was in flight) share one append.
+    // flush was busy with a compaction) share one append.
     this.#timer = setImmediate(() => {
       this.#timer = null
       void this.#flush()
@@ -430,20 +578,12 @@ export class Store {
 
   async #flush(): Promise<void> {
     const run = (async () => {
-      const waiters = this.#waiters
-      this.#waiters = []
-      try {
-        await this.#appendJournal()
-        this.#appendError = null
-      } catch (error) {
-        this.#appendError = error as Error
-        for (const w of waiters) w.reject(error)
-        return
-      }
-      // The changes are durable once in the journal: callers go on while the snapshot is rewritten.
-      for (const w of waiters) w.resolve()
+      const appended = this.#seq
+      this.#appendGroup()
       const journal = this.#journal
-      if (journal && !this.#compacting && journal.bytes >= this.#retryCompactAt && journal.bytes > Math.max(this.#compactMinBytes, COMPACT_RATIO * this.#snapshotBytes)) {
+      // Nothing written (nothing to write, or the write failed and was rolled back): nothing to fold.
+      if (this.#seq === appended || !journal) return
+      if (!this.#compacting && journal.bytes >= this.#retryCompactAt && journal.bytes > Math.max(this.#compactMinBytes, COMPACT_RATIO * this.#snapshotBytes)) {
         // After a failed one, db.journal.1 still holds changes db.json lacks: fold everything at
         // once (rare: commits wait for it). A failure backs off until the journal doubles.
         await (this.#rotatedLeft ? this.#fold() : this.#compactInBackground()).catch((error: unknown) => {
@@ -455,19 +595,22 @@ export class Store {
     this.#writing = run
     await run
     this.#writing = null
-    if (this.#ops.length > 0 || this.#waiters.length > 0) this.#schedule()
+    // A failed group was rolled back and is gone: what is left was made meanwhile, never a retry.
+    if (this.#group.ops.length > 0 || this.#group.waiters.length > 0) this.#schedule()
   }
 
-  /** Appends the queued changes to `db.journal` as one line. */
-  async #appendJournal(): Promise<void> {
+  /**
+   * Appends the current group to `db.journal` as one line, at once (one write of one turn's changes
+   * to the page cache costs less than a trip through the thread pool), and settles its waiters. If
+   * the line cannot be written, all of it is cut off again and every change in it rolled back.
+   */
+  #appendGroup(): void {
     const journal = this.#journal
-    if (!journal || this.#ops.length === 0) return
-    const ops = this.#ops
-    const queued = this.#queued
-    this.#ops = []
-    this.#queued = new Set()
+    const group = this.#group
+    if (!journal || (group.ops.length === 0 && group.waiters.length === 0)) return
+    this.#group = newGroup()
     const parts: string[] = []
-    for (const op of ops) {
+    for (const op of group.ops) {
       if ('record' in op) {
         // A record no longer held (pruned by the history cap, or deleted: its delete op follows)
         // is not written back: replayed over a newer snapshot it would come back.
@@ -475,29 +618,77 @@ export class Store {
         parts.push(`{"c":"${op.collection}","r":${JSON.stringify(op.record)}}`)
       } else parts.push(`{"c":"${op.collection}","d":${JSON.stringify(op.id)}}`)
     }
-    if (parts.length === 0) return
-    const data = Buffer.from(`{"s":${this.#seq + 1},"ops":[${parts.join(',')}]}\n`)
-    // One write of one turn's changes to the page cache: done at once, it costs less than a trip
-    // through the thread pool (the commit waiters are resolved right after either way).
-    let written = 0
-    try {
-      while (written < data.length) written += writeSync(journal.handle.fd, data, written)
-    } catch (error) {
-      // A partial line (a full disk) is cut off so the next append starts clean, and the changes
-      // go back in the queue to be written with the next one.
-      if (written > 0) ftruncateSync(journal.handle.fd, journal.bytes)
-      this.#ops = [...ops, ...this.#ops]
-      for (const record of queued) this.#queued.add(record)
-      throw error
+    if (parts.length > 0) {
+      const data = Buffer.from(`{"s":${this.#seq + 1},"ops":[${parts.join(',')}]}\n`)
+      try {
+        appendLine(journal, data)
+      } catch (cause) {
+        const error = new StoreWriteError(journal.file, cause)
+        this.#rollback(group)
+        for (const w of group.waiters) w.reject(error)
+        this.#failed(error, data.length, group.undo.length)
+        return
+      }
+      this.#seq++
+      journal.bytes += data.length
     }
-    this.#seq++
-    journal.bytes += data.length
+    // (While appends fail, one that works is not a recovery yet: on a nearly full disk a short line
+    // still fits where a longer one did not. Only the probe, a page or more, says it is over.)
+    for (const w of group.waiters) w.resolve()
+  }
+
+  /** Appends started failing (reported once), or failed again (the probe goes on backing off). */
+  #failed(error: StoreWriteError, lineBytes: number, changes: number): void {
+    const failure = this.#failure
+    if (failure) {
+      failure.error = error
+      failure.probeBytes = Math.max(failure.probeBytes, lineBytes)
+      failure.rolledBack += changes
+      return
+    }
+    this.#failure = {error, since: Date.now(), delayMs: PROBE_FIRST_MS, timer: null, probeBytes: Math.max(PROBE_MIN_BYTES, lineBytes), rolledBack: changes}
+    this.#armProbe()
+    this.emit('failed', error)
+  }
+
+  #armProbe(): void {
+    const failure = this.#failure
+    if (!failure || this.#closing || this.#closed) return
+    failure.timer = setTimeout(() => this.#probe(), failure.delayMs)
+  }
+
+  /**
+   * While appends fail, checks now and then (backing off from 50 ms to 2 s) whether the journal
+   * takes a line as long as the longest that failed: written past its end and cut off again at once.
+   */
+  #probe(): void {
+    const failure = this.#failure
+    const journal = this.#journal
+    if (!failure || !journal || this.#closing || this.#closed) return
+    failure.timer = null
+    try {
+      probeLine(journal, failure.probeBytes)
+    } catch {
+      failure.delayMs = Math.min(failure.delayMs * 2, PROBE_MAX_MS)
+      this.#armProbe()
+      return
+    }
+    this.#recovered()
+  }
+
+  #recovered(): void {
+    const failure = this.#failure
+    if (!failure) return
+    this.#failure = null
+    if (failure.timer) clearTimeout(failure.timer)
+    this.emit('recovered', {failedForMs: Date.now() - failure.since, rolledBackChanges: failure.rolledBack, error: failure.error})
+    for (const resolve of this.#writableWaiters.splice(0)) resolve()
   }
 
   /** Whether `record` is still the one held in its collection. */
   #isHeld(collection: Collection, record: object): boolean {
     const key = collection === 'apiKeys' ? (record as ApiKey).key : (record as {id: string}).id
-    return (this.#state[collection] as Map<string, object>).get(key) === record
+    return this.#map(collection).get(key) === record
   }
 
   /**
@@ -513,7 +704,7 @@ export class Store {
     const rotated = `${journal.file}.1`
     await rename(journal.file, rotated)
     try {
-      this.#journal = {handle: await open(journal.file, 'a'), bytes: 0, file: journal.file}
+      this.#journal = await openJournal(journal.file)
     } catch (error) {
       await rename(rotated, journal.file)
       throw error
@@ -524,8 +715,7 @@ export class Store {
     this.#state.journalSeq = this.#seq
     this.#compacting = (async () => {
       try {
-        await this.#db.write()
-        this.#snapshotBytes = this.#snapshot?.lastBytes ?? 0
+        await this.#writeSnapshot()
         this.#compactError = null
         await rm(rotated, {force: true})
       } catch (error) {
@@ -540,32 +730,57 @@ export class Store {
 
   /**
    * Folds everything into a new `db.json` and empties the journals, waiting for it: at open, and
-   * at close once the last changes are appended.
+   * at close once the last changes are appended. Lines appended while the snapshot was written (see
+   * {@link #writeSnapshot}) stay in `db.journal`, after the ones the snapshot holds.
    */
   async #fold(): Promise<void> {
     const journal = this.#journal
     if (!journal) return
     this.#prune()
-    this.#state.journalSeq = this.#seq
-    await this.#db.write()
-    this.#snapshotBytes = this.#snapshot?.lastBytes ?? 0
-    await journal.handle.truncate(0)
-    journal.bytes = 0
+    const seq = this.#seq
+    this.#state.journalSeq = seq
+    await this.#writeSnapshot()
+    if (this.#seq === seq && this.#journal === journal) {
+      ftruncateSync(journal.handle.fd, 0)
+      journal.bytes = 0
+      journal.dirtyTail = false
+    }
     await rm(`${journal.file}.1`, {force: true})
     this.#rotatedLeft = false
     this.#retryCompactAt = 0
     this.#compactError = null
   }
 
-  /** Keeps at most `maxEvents` events: drops the oldest whose deliveries are all finished. */
+  /**
+   * Writes `db.json`. A snapshot is serialised from memory, which holds changes not yet in the
+   * journal; if one of them were rolled back after the rename, db.json would keep it. So before
+   * the rename every change made so far is appended, and if any group was rolled back since the
+   * snapshot began, it is thrown away (the compaction failed; it is tried again later).
+   */
+  async #writeSnapshot(): Promise<void> {
+    const rollbacks = this.#rollbacks
+    await this.#snapshot!.write(this.#state, () => {
+      this.#appendGroup()
+      if (this.#rollbacks !== rollbacks) throw new Error('snapshot discarded: a change it holds was rolled back after a failed journal write')
+    })
+    this.#snapshotBytes = this.#snapshot!.lastBytes
+  }
+
+  /**
+   * Keeps at most `maxEvents` events: drops the oldest whose deliveries are all finished. Records
+   * with changes not yet in the journal are kept: those changes could still be rolled back (a
+   * delivery whose success was not written yet is not finished).
+   */
   #prune(): void {
     const events = this.#state.events
     let excess = events.size - this.#maxEvents
     if (excess <= 0) return
+    const unwritten = this.#group.queued
     for (const event of events.values()) {
       if (excess <= 0) break
+      if (unwritten.has(event)) continue
       const deliveries = this.deliveriesForEvent(event.id)
-      if (deliveries.some((d) => d.status === 'pending')) continue
+      if (deliveries.some((d) => d.status === 'pending' || unwritten.has(d) || this.attemptsForDelivery(d.id).some((a) => unwritten.has(a)))) continue
       for (const d of deliveries) {
         for (const a of this.attemptsForDelivery(d.id)) this.#state.attempts.delete(a.id)
         this.#state.pruned.attempts += this.attemptsForDelivery(d.id).length
@@ -589,46 +804,65 @@ export class Store {
   }
 }
 
-/**
- * Applies the journal's complete lines that are newer than the snapshot; a torn last line (a kill
- * in the middle of an append) is ignored. Returns the last sequence number applied.
- */
-export function replayJournal(state: StoreState, text: string): number {
-  let last = state.journalSeq
-  for (const line of text.split('\n')) {
-    if (!line) continue
-    let batch: {s: number; ops: Array<{c: Collection; r?: Record<string, unknown>; d?: string}>}
-    try {
-      batch = JSON.parse(line)
-    } catch {
-      continue
-    }
-    if (!(batch.s > state.journalSeq)) continue
-    for (const op of batch.ops) {
-      const map = state[op.c] as Map<string, unknown> | undefined
-      if (!map) continue
-      if (op.r) map.set(String(op.c === 'apiKeys' ? op.r.key : op.r.id), op.r)
-      else if (op.d !== undefined) map.delete(op.d)
-    }
-    last = Math.max(last, batch.s)
+function push<T>(index: Map<string, T[]>, key: string, value: T): void {
+  const list = index.get(key)
+  if (list) list.push(value)
+  else index.set(key, [value])
+}
+
+function pull<T>(index: Map<string, T[]>, key: string, value: T): void {
+  const list = index.get(key)
+  const at = list ? list.lastIndexOf(value) : -1
+  if (at < 0) return
+  list!.splice(at, 1)
+  if (list!.length === 0) index.delete(key)
+}
+
+/** Opens `db.journal` for appending, private (0600), created if missing. */
+async function openJournal(file: string): Promise<JournalFile> {
+  const handle = await open(file, 'a', 0o600)
+  // A journal created by an older version (0644) is tightened too.
+  await handle.chmod(0o600).catch(() => {})
+  const {size} = await handle.stat()
+  return {handle, file, bytes: size, dirtyTail: false}
+}
+
+/** Writes a whole line at the journal's end, or throws with the journal as it was (a partial line cut off). */
+function appendLine(journal: JournalFile, data: Buffer): void {
+  const fd = journal.handle.fd
+  if (journal.dirtyTail) {
+    ftruncateSync(fd, journal.bytes)
+    journal.dirtyTail = false
   }
-  return last
+  let written = 0
+  try {
+    while (written < data.length) written += writeSync(fd, data, written)
+  } catch (error) {
+    if (written > 0) cutTail(journal)
+    throw error
+  }
 }
 
-/**
- * Replays the journals of a data dir over `state` (read from its `db.json`), oldest first:
- * `db.journal.1` (left by a kill in the middle of a compaction), then `db.journal`. Returns the
- * last sequence number applied. {@link Store.open} and {@link readStoreFiles} both read through here.
- */
-export async function replayJournals(state: StoreState, dataDir: string): Promise<number> {
-  const rotated = replayJournal(state, await readFile(join(dataDir, 'db.journal.1'), 'utf8').catch(() => ''))
-  const current = replayJournal(state, await readFile(join(dataDir, 'db.journal'), 'utf8').catch(() => ''))
-  return Math.max(state.journalSeq, rotated, current)
+/** Writes `bytes` spaces past the journal's end and cuts them off again: throws if the disk cannot take them. */
+function probeLine(journal: JournalFile, bytes: number): void {
+  const fd = journal.handle.fd
+  if (journal.dirtyTail) {
+    ftruncateSync(fd, journal.bytes)
+    journal.dirtyTail = false
+  }
+  const data = Buffer.alloc(bytes, 0x20)
+  try {
+    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written)
+  } finally {
+    cutTail(journal)
+  }
 }
 
-/** The store's content as a restart would see it (`db.json` plus the journals), for tools and tests. */
-export async function readStoreFiles(dataDir: string): Promise<StoreState> {
-  const state = parseState(await readFile(join(dataDir, 'db.json'), 'utf8'))
-  await replayJournals(state, dataDir)
-  return state
+/** Cuts the journal back to its last complete line; if that fails, the next write does it first. */
+function cutTail(journal: JournalFile): void {
+  try {
+    ftruncateSync(journal.handle.fd, journal.bytes)
+  } catch {
+    journal.dirtyTail = true
+  }
 }

@@ -1,7 +1,23 @@
 // Child process of store-failures.test.ts: a delivery finishes while a compaction (which prunes
-// its event under maxEvents: 1) is rotating the journal; then a SIGKILL.
+// under maxEvents: 1) is rotating the journal: exactly between the rename of db.journal to
+// db.journal.1 and the opening of the fresh db.journal (fs/promises' open is wrapped to do it
+// there), so before the compaction prunes. Then a SIGKILL once the compaction is over.
+import fsp from 'node:fs/promises'
 import {existsSync, readdirSync} from 'node:fs'
+import {syncBuiltinESMExports} from 'node:module'
 import {join} from 'node:path'
+
+let onRotation = null
+const realOpen = fsp.open
+fsp.open = async function (file, flags, ...rest) {
+  if (onRotation && String(file).endsWith('db.journal') && flags === 'a') {
+    const run = onRotation
+    onRotation = null
+    run()
+  }
+  return realOpen.call(this, file, flags, ...rest)
+}
+syncBuiltinESMExports()
 const {Store} = await import('../../dist/src/store/store.js')
 const dataDir = process.argv[2]
 const event = (id) => ({id, type: 'email.received', createdAt: 0, body: 'x'.repeat(2000), source: 'api'})
@@ -13,17 +29,16 @@ await store.commit()
 store.addEvent(event('E2'))
 store.addDelivery(delivery('D2', 'E2'))
 const rotated = join(dataDir, 'db.journal.1')
-const rotating = store.commit() // this flush appends, then starts a compaction
+let duringCompaction = null
 let updated = null
-// Runs right after the flush that appends and then starts the compaction has yielded (awaiting the
-// journal's rename): the update is queued while that flush is still in progress, before the prune.
-setImmediate(() => {
+onRotation = () => {
   store.updateDelivery(d1, {status: 'succeeded'})
   updated = store.commit()
-})
-await rotating
+  duringCompaction = existsSync(rotated)
+}
+await store.commit() // this flush appends, then starts a compaction
 await updated
 // The compaction is over once db.journal.1 is gone.
 for (const deadline = Date.now() + 10_000; existsSync(rotated) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 5))
-console.log(JSON.stringify({compactionDone: !existsSync(rotated), E1: !!store.getEvent('E1'), D1: !!store.getDelivery('D1'), files: readdirSync(dataDir)}))
+console.log(JSON.stringify({duringCompaction, compactionDone: !existsSync(rotated), E1: !!store.getEvent('E1'), D1: store.getDelivery('D1')?.status ?? null, files: readdirSync(dataDir)}))
 process.kill(process.pid, 'SIGKILL')
