@@ -49,8 +49,8 @@ export interface RunningSmtpSink {
 
 /** How long open sessions may go on once the sink is closing, before they get 421 and are cut. */
 const CLOSE_GRACE_MS = 200
-/** At the session cap, a session with no reply for this long may be closed to make room. */
-const SILENT_ENOUGH_MS = 1000
+/** At the session cap, a session with no reply for this long (or longer) may be closed to make room. */
+const SILENT_ENOUGH_MS = 100
 
 /** Port already taken. */
 export class SmtpPortInUseError extends Error {
@@ -200,7 +200,7 @@ function smtpError(code: number, message: string): Error & {responseCode: number
 function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...args: unknown[]) => any, commandTimeoutMs: number) {
   /** When each session last got a reply: its last sign of progress. */
   const lastReply = new WeakMap<object, number>()
-  /** The open session other than `except` that has had no reply the longest, if that is a second or more. */
+  /** The open session other than `except` that has had no reply the longest, if that is {@link SILENT_ENOUGH_MS} or more. */
   const longestSilent = (connections: Set<unknown>, except: unknown): {name: string; send(code: number, text: string): void; close(): void} | undefined => {
     let victim: any
     let since = Date.now() - SILENT_ENOUGH_MS
@@ -238,7 +238,7 @@ function promptServerClass(Base: typeof SMTPServerType, SMTPConnection: new (...
       connection.on('connect', (data: unknown) => self._onClientConnect(data))
       connection._setListeners(() => {
         if (self.options.maxClients && self.connections.size > self.options.maxClients) {
-          // At the cap, the session silent the longest (no reply for a second or more: idle, or a
+          // At the cap, the session silent the longest (no reply for 100 ms or more: idle, or a
           // client dripping bytes) makes room; only when every session is working is this one refused.
           const silent = longestSilent(self.connections, connection)
           if (!silent) return connection.send(421, `${connection.name} Too many connected clients, try again in a moment`, false)
