@@ -38,7 +38,10 @@ Every flag can also be set by the environment variable named next to it.`
     'in-memory': Flags.boolean({description: 'Keep nothing on disk (wins over --data-dir).', default: false, env: 'JUNKMAIL_IN_MEMORY'}),
     'api-key': apiKeyFlag({description: 'API key the API accepts (all scopes): visible ASCII, no spaces.', default: 'jm_test_local', env: 'JUNKMAIL_API_KEY'}),
     'time-scale': positiveNumber({description: 'Divide every retry delay by this (60: 1 min → 1 s; 1: real time).', default: 60, env: 'JUNKMAIL_TIME_SCALE'}),
-    'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt, in ms (not scaled).', default: 10_000, min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
+    'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt (connect, TLS, headers and body; from when it is sent), in ms (not scaled).', default: 10_000, min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
+    'headers-timeout': Flags.integer({description: 'Time an API client has to send a request\'s line and headers, in ms (then 408, closed).', default: 10_000, min: 100, env: 'JUNKMAIL_HEADERS_TIMEOUT'}),
+    'request-timeout': Flags.integer({description: 'Time an API client has to send a whole request, body included, in ms (then 408, closed); at least --headers-timeout.', default: 30_000, min: 100, env: 'JUNKMAIL_REQUEST_TIMEOUT'}),
+    'smtp-timeout': Flags.integer({description: 'An SMTP session that completes no command for this long (idle, or drip-fed) gets 421 and is closed, in ms.', default: 60_000, min: 100, env: 'JUNKMAIL_SMTP_TIMEOUT'}),
     'max-events': Flags.integer({description: 'History cap: oldest finished events (and their attempts) beyond this are pruned and counted.', default: 50_000, min: 1, env: 'JUNKMAIL_MAX_EVENTS'}),
     'smtp-port': Flags.integer({description: 'SMTP port of the mail sink; 0 picks a free one.', default: 7325, min: 0, max: 65535, env: 'JUNKMAIL_SMTP_PORT'}),
     smtp: Flags.boolean({description: 'Start the SMTP sink (--no-smtp: API and webhooks only).', default: true, allowNo: true}),
@@ -54,6 +57,9 @@ Every flag can also be set by the environment variable named next to it.`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Dev)
+    if (flags['headers-timeout'] > flags['request-timeout']) {
+      throw new UsageError(`--headers-timeout (${flags['headers-timeout']} ms) must not exceed --request-timeout (${flags['request-timeout']} ms)`)
+    }
     const controller = new AbortController()
     let signals = 0
     const onSignal = () => {
@@ -86,6 +92,9 @@ Every flag can also be set by the environment variable named next to it.`
         apiKey: flags['api-key'],
         timeScale: flags['time-scale'],
         attemptTimeoutMs: flags['attempt-timeout'],
+        apiHeadersTimeoutMs: flags['headers-timeout'],
+        apiRequestTimeoutMs: flags['request-timeout'],
+        smtpCommandTimeoutMs: flags['smtp-timeout'],
         maxEvents: flags['max-events'],
         smtpPort: flags.smtp ? flags['smtp-port'] : false,
         strictRecipients: flags['strict-recipients'],

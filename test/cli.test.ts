@@ -44,7 +44,7 @@ describe('junkmail CLI', () => {
   })
 
   it('a bad flag, a bad value or a missing argument: one line on stderr, exit code 2', async () => {
-    for (const args of [['dev', '--bogus'], ['dev', '--port', 'abc'], ['dev', '--time-scale', '0'], ['trigger'], ['webhooks', 'get'], ['events', 'list', '--limit', 'x'], ['send', '--to'], ['dev', '--port', '1', '--port', '2'], ['webhooks', 'list', 'extra'], ['bogus'], ['webhoks', 'list'], ['dev', '--api-key', ''], ['dev', '--api-key', 'has space'], ['dev', '--api-key', 'clé'], ['webhooks', 'list', '--api-key', 'a b']]) {
+    for (const args of [['dev', '--bogus'], ['dev', '--port', 'abc'], ['dev', '--time-scale', '0'], ['trigger'], ['webhooks', 'get'], ['events', 'list', '--limit', 'x'], ['send', '--to'], ['dev', '--port', '1', '--port', '2'], ['webhooks', 'list', 'extra'], ['bogus'], ['webhoks', 'list'], ['dev', '--api-key', ''], ['dev', '--api-key', 'has space'], ['dev', '--api-key', 'clé'], ['webhooks', 'list', '--api-key', 'a b'], ['dev', '--headers-timeout', '5000', '--request-timeout', '1000'], ['dev', '--smtp-timeout', '10']]) {
       const result = await runCli(args)
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
@@ -230,6 +230,33 @@ describe('junkmail CLI', () => {
     const local = await startDevProcess(['--host', '127.0.0.2', '--in-memory'])
     expect(local.ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/api\/v1$/)
     expect(local.stderr()).toBe('')
+  })
+
+  it('dev --headers-timeout, --request-timeout and --smtp-timeout (or their env vars) bound slow clients', async () => {
+    const {connect} = await import('node:net')
+    const dev = await startDevProcess(['--in-memory', '--headers-timeout', '300', '--request-timeout', '600'], {env: {JUNKMAIL_SMTP_TIMEOUT: '300'}})
+    const closedAfter = (port: number, bytes: string) =>
+      new Promise<{ms: number; text: string}>((resolve) => {
+        const started = Date.now()
+        let text = ''
+        const socket = connect(port, '127.0.0.1', () => bytes && socket.write(bytes))
+        socket.on('data', (c) => (text += c))
+        socket.on('close', () => resolve({ms: Date.now() - started, text}))
+        socket.on('error', () => {})
+      })
+    const [headers, body, smtp] = await Promise.all([
+      closedAfter(dev.ready.port, 'GET /api/v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\n'),
+      closedAfter(dev.ready.port, `POST /api/v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${dev.ready.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`),
+      closedAfter(dev.ready.smtpPort as number, ''), // greeted, then silent
+    ])
+    expect(headers.text).toMatch(/^HTTP\/1\.1 408 /)
+    expect(headers.ms).toBeGreaterThanOrEqual(250)
+    expect(headers.ms).toBeLessThan(5000)
+    expect(body.text).toMatch(/^HTTP\/1\.1 408 /)
+    expect(body.ms).toBeGreaterThanOrEqual(550)
+    expect(smtp.text).toMatch(/\r\n421 junkmail\.local Timeout: no command completed in 0\.3 s, closing connection\r\n$/)
+    expect(smtp.ms).toBeGreaterThanOrEqual(250)
+    expect(smtp.ms).toBeLessThan(5000)
   })
 
   it('readiness: once the API answers, the SMTP sink already accepts connections (a script may poll the API, then send mail)', async () => {
