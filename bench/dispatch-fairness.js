@@ -31,6 +31,7 @@ import {existsSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {fail, intEnv} from './bench-env.js'
 import {measureCpuUse} from './cpu-use.js'
 
 const TARGET_LATENESS_MS = 100
@@ -206,18 +207,7 @@ function percentiles(values) {
   return {p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]}
 }
 
-function intEnv(name, fallback) {
-  const text = process.env[name]
-  if (text === undefined || text === '') return fallback
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 0) fail(`${name} must be a whole number, not ${text}`)
-  return value
-}
 
-function fail(text) {
-  console.error(text)
-  process.exit(2)
-}
 
 function ms(value) {
   return Number.isFinite(value) ? `${fmt(value)} ms` : '-'

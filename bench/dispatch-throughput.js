@@ -37,6 +37,7 @@ import {join} from 'node:path'
 import {monitorEventLoopDelay} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {Agent, request} from 'undici'
+import {fail, intEnv} from './bench-env.js'
 import {measureCpuUse} from './cpu-use.js'
 
 const TARGET_RATE = 3000
@@ -418,18 +419,7 @@ async function importDist() {
   }
 }
 
-function intEnv(name, fallback) {
-  const text = process.env[name]
-  if (text === undefined || text === '') return fallback
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 0) fail(`${name} must be a whole number, not ${text}`)
-  return value
-}
 
-function fail(message) {
-  console.error(message)
-  process.exit(2)
-}
 
 function fmt(value) {
   return Math.round(value).toLocaleString('en-US')

@@ -4,20 +4,10 @@ import {describe, expect, it} from 'vitest'
 import {JournalCorruptError, readStoreFiles, Store} from '../src/store/store.js'
 import {runCli} from './support/cli.js'
 import {startDevProcess} from './support/dev-process.js'
+import {webhookRecord} from './support/records.js'
 import {tempDir} from './support/temp-dir.js'
 
-const webhook = (id: string, changes: object = {}) => ({
-  id,
-  url: 'http://127.0.0.1:1/hook',
-  events: ['email.received'],
-  secret: 'whsec_x',
-  createdAt: '2026-01-01T00:00:00Z',
-  enabled: true,
-  failureCount: 0,
-  disabledAt: null,
-  disabledReason: null,
-  ...changes,
-})
+const webhook = webhookRecord
 const line = (s: number, ops: object[]) => `${JSON.stringify({s, ops})}\n`
 const put = (id: string, changes: object = {}) => ({c: 'webhooks', r: webhook(id, changes)})
 

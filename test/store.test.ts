@@ -4,19 +4,10 @@ import {describe, expect, it} from 'vitest'
 import {Store} from '../src/store/store.js'
 import {startTestEmulator} from './support/emulator.js'
 import {startReceiver} from './support/receiver.js'
+import {webhookRecord} from './support/records.js'
 import {tempDir} from './support/temp-dir.js'
 
-const webhook = (id: string) => ({
-  id,
-  url: 'http://127.0.0.1:1/hook',
-  events: ['email.received'],
-  secret: 'whsec_x',
-  createdAt: '2026-01-01T00:00:00Z',
-  enabled: true,
-  failureCount: 0,
-  disabledAt: null,
-  disabledReason: null,
-})
+const webhook = webhookRecord
 
 describe('store', () => {
   it('persists to <data dir>/db.json (with db.journal between snapshots) and reads it back after a reopen', async () => {
