@@ -1,10 +1,11 @@
 import Fastify, {type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest} from 'fastify'
 import type {EmulatorContext} from '../emulator/emulator-context.js'
+import type {EmulatorFacts} from '../emulator/emulator-status.js'
 import {errorBody, handleError} from './api-error.js'
 import {answerClientError, answerConnect, answerExpectationFailed} from './client-errors.js'
 import {limitConnections} from './connection-limit.js'
 import {hostCheck} from './host-check.js'
-import {EMULATOR_PREFIX, emulatorRoutes, type EmulatorFacts} from './routes/emulator-routes.js'
+import {EMULATOR_PREFIX, emulatorRoutes} from './routes/emulator-routes.js'
 import {mailRoutes} from './routes/mail-routes.js'
 import {webhookRoutes} from './routes/webhook-routes.js'
 
