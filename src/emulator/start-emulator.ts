@@ -26,6 +26,8 @@ import {
   DEFAULT_MAX_MESSAGE_SIZE,
   DEFAULT_MAX_RECIPIENTS,
   DEFAULT_SMTP_PORT,
+  DEFAULT_STREAM_HEARTBEAT_MS,
+  DEFAULT_STREAM_MAX_CLIENTS,
   DEFAULT_TIME_SCALE,
   apiKeyProblem,
   PublicDefaultKeyError,
@@ -86,6 +88,10 @@ export interface EmulatorOptions {
   readonly apiMaxConnections?: number
   /** Happenings the feed keeps for viewers that come late or fall behind (see {@link RunningEmulator.feed}). @default 10000 */
   readonly feedCapacity?: number
+  /** How often the stream route sends a heartbeat comment, ms. @default 15000 */
+  readonly streamHeartbeatMs?: number
+  /** Streams (`GET /_emulator/v1/stream`) open at once; one more gets 503. @default 32 */
+  readonly streamMaxClients?: number
   /**
    * Leave the pending deliveries and address expiries found in the data dir unscheduled until
    * {@link RunningEmulator.resumeBacklog} is called, so a caller can subscribe to `events` first
@@ -148,8 +154,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
   const profile = options.profile ?? junkmail
   const limits = apiLimits(options)
-  if (options.feedCapacity !== undefined && (!Number.isSafeInteger(options.feedCapacity) || options.feedCapacity < 1)) {
-    throw new RangeError(`feedCapacity must be a whole number above 0, got ${options.feedCapacity}`)
+  for (const [name, value] of Object.entries({feedCapacity: options.feedCapacity, streamHeartbeatMs: options.streamHeartbeatMs, streamMaxClients: options.streamMaxClients})) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new RangeError(`${name} must be a whole number above 0, got ${value}`)
   }
   const allowedHosts = allowedHostsOf(options)
   const startedAt = new Date().toISOString()
@@ -206,7 +212,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       version: packageVersion(),
       smtp: () => (smtp ? {host, port: smtp.port, ...smtp.activity()} : null),
     }
-    const app = createApiServer(context, facts, {...limits, listenHost: host, allowedHosts})
+    const stream = {heartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS, maxClients: options.streamMaxClients ?? DEFAULT_STREAM_MAX_CLIENTS}
+    const app = createApiServer(context, facts, {...limits, listenHost: host, allowedHosts, stream})
     if (options.smtpPort !== false) {
       const {startSmtpSink} = await import('../smtp/smtp-sink.js')
       smtp = await startSmtpSink(context, {
