@@ -74,7 +74,10 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       scope: FULL_ACCESS,
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
-        return {data: store.listEvents({type: q.type, limit: q.limit ?? 50}).map(presentEvent)}
+        const before = q.before === undefined ? undefined : store.getEvent(q.before)
+        if (q.before !== undefined && !before) throw new OperationError(404, 'not_found', `before: no event with id ${q.before} (pruned by the history cap, or never recorded)`, 'before')
+        const events = store.listEvents({type: q.type, limit: q.limit ?? 50, before})
+        return {data: events.map((e) => ({...presentEvent(e), deliveries: store.deliveriesForEvent(e.id).map((d) => presentDelivery(d, max))}))}
       },
     },
   })
@@ -84,7 +87,11 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       scope: FULL_ACCESS,
       handler: async (request) => {
         const event = requireEvent(ctx, id(request))
-        return {data: {...presentEvent(event), deliveries: store.deliveriesForEvent(event.id).map((d) => presentDelivery(d, max))}}
+        const deliveries = store.deliveriesForEvent(event.id).map((d) => ({
+          ...presentDelivery(d, max),
+          attempts: store.attemptsForDelivery(d.id).map((a) => presentAttempt(a, event, max)),
+        }))
+        return {data: {...presentEvent(event), deliveries}}
       },
     },
   })
