@@ -55,6 +55,28 @@ describe('the feed', () => {
     expect(() => new Feed({capacity: 0})).toThrow(RangeError)
   })
 
+  it('appendLazy: the happening is made when first read (at once with a listener), once, stamped with the time it was appended', async () => {
+    const feed = new Feed()
+    let made = 0
+    const make = () => (made++, notice('lazy'))
+    feed.appendLazy(make)
+    expect(made).toBe(0)
+    expect(feed.latestSeq).toBe(1)
+    const appendedAt = Date.now()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const first = feed.at(1)!
+    expect(made).toBe(1)
+    expect(Date.parse(first.time)).toBeLessThanOrEqual(appendedAt)
+    expect(feed.since(0).happenings[0]).toBe(first)
+    expect(made).toBe(1)
+    const seen: Happening[] = []
+    feed.subscribe((h) => seen.push(h))
+    feed.appendLazy(make)
+    expect(made).toBe(2)
+    expect(seen.map((h) => h.seq)).toEqual([2])
+    expect(feed.at(2)).toBe(seen[0])
+  })
+
   it('freezes a deep copy: what the caller keeps cannot change a happening', () => {
     const feed = new Feed()
     const webhook = {...webhookRecord('w1'), secret: undefined}

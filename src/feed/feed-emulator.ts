@@ -1,6 +1,7 @@
 import type {EmulatorEvents} from '../emulator/emulator-events.js'
 import {presentAttempt, presentDelivery, presentEvent} from '../emulator/present.js'
 import type {Store} from '../store/store.js'
+import type {Delivery} from '../store/types.js'
 import {StoreWriteError} from '../store/store-errors.js'
 import type {Feed} from './feed.js'
 
@@ -11,13 +12,25 @@ import type {Feed} from './feed.js'
  */
 export function feedEmulator(feed: Feed, parts: {events: EmulatorEvents; store: Store; maxAttempts: number}): void {
   const {events, store, maxAttempts} = parts
-  const delivery = (d: Parameters<typeof presentDelivery>[0]) => presentDelivery(d, maxAttempts)
-  events.on('event.created', ({event, deliveries}) => feed.append({kind: 'event.created', event: presentEvent(event), deliveries: deliveries.map(delivery)}))
-  events.on('attempt.finished', ({attempt, delivery: d}) => {
-    const presented = presentAttempt(attempt, store.getEvent(attempt.eventId), maxAttempts)
-    feed.append({kind: 'attempt.finished', attempt: {...presented, request: {...presented.request, body: null}}, delivery: delivery(d)})
+  const delivery = (d: Delivery) => presentDelivery(d, maxAttempts)
+  // Presented when first read (see Feed.appendLazy): events and attempts are never changed once
+  // recorded, deliveries are, so each is copied as it is now (a shallow copy: its fields are values).
+  events.on('event.created', ({event, deliveries}) => {
+    const now = deliveries.map((d) => ({...d}))
+    feed.appendLazy(() => ({kind: 'event.created', event: presentEvent(event), deliveries: now.map(delivery)}))
   })
-  events.on('delivery.cancelled', ({delivery: d}) => feed.append({kind: 'delivery.cancelled', delivery: delivery(d)}))
+  events.on('attempt.finished', ({attempt, delivery: d}) => {
+    const now = {...d}
+    const event = store.getEvent(attempt.eventId)
+    feed.appendLazy(() => {
+      const presented = presentAttempt(attempt, event, maxAttempts)
+      return {kind: 'attempt.finished', attempt: {...presented, request: {...presented.request, body: null}}, delivery: delivery(now)}
+    })
+  })
+  events.on('delivery.cancelled', ({delivery: d}) => {
+    const now = {...d}
+    feed.appendLazy(() => ({kind: 'delivery.cancelled', delivery: delivery(now)}))
+  })
   events.on('webhook.created', ({webhook}) => feed.append({kind: 'webhook.created', webhook}))
   events.on('webhook.deleted', ({webhook}) => feed.append({kind: 'webhook.deleted', webhook}))
   events.on('webhook.enabled', ({webhook}) => feed.append({kind: 'webhook.enabled', webhook}))
