@@ -2,6 +2,8 @@
 export {startEmulator, PortInUseError, type EmulatorOptions, type RunningEmulator} from './emulator/start-emulator.js'
 export * from './emulator/defaults.js'
 export {EmulatorEvents, type EmulatorEventMap, type PublicWebhook} from './emulator/emulator-events.js'
+export {DEFAULT_FEED_CAPACITY, type FeedReader, type FeedSlice} from './feed/feed.js'
+export type {Happening, HappeningBody, HappeningKind} from './feed/happening.js'
 export {junkmail, signPayload, generateSecret} from './providers/junkmail/index.js'
 export type {ProviderProfile, CatalogEvent} from './providers/provider-profile.js'
 export {JournalCorruptError, StoreCorruptError, StoreWriteError} from './store/store.js'

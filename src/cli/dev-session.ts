@@ -1,8 +1,7 @@
-import type {PresentedAttempt} from '../emulator/present.js'
+import {presentAttempt} from '../emulator/present.js'
 import type {EmulatorOptions, RunningEmulator} from '../emulator/start-emulator.js'
-import {isLoopbackHost} from '../emulator/loopback.js'
 import {StoreWriteError} from '../store/store-errors.js'
-import {describeAttempt} from './describe-attempt.js'
+import {formatSeconds, happeningLine} from './happening-line.js'
 import {oneLine} from './terminal-text.js'
 
 /** Options of one `junkmail dev` session. */
@@ -51,7 +50,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
     pending.push((options.json ? line : oneLine(line)) + '\n')
     scheduled ??= setImmediate(flush)
   }
-  const json = (type: string, fields: Record<string, unknown>) => write(JSON.stringify({type, time: new Date().toISOString(), ...fields}))
+  const json: JsonLine = (type, fields, time = new Date().toISOString()) => write(JSON.stringify({type, time, ...fields}))
 
   const {startEmulator} = await import('../emulator/start-emulator.js')
   const {packageVersion} = await import('../emulator/package-version.js')
@@ -62,8 +61,6 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
   process.on('exit', flush)
   try {
     const forward = options.forwardTo ? await forwardTo(emulator, options.forwardTo, options.forwardEvents) : null
-    const maxAttempts = emulator.context.profile.retryDelaysMs.length + 1
-    const {presentAttempt} = await import('../emulator/present.js')
     const apiUrl = `${emulator.url}/api/v1`
 
     if (options.json) {
@@ -102,63 +99,18 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       write('Press Ctrl+C to stop.')
       flush()
     }
-    const torn = emulator.context.store.tornLine
-    if (torn) {
-      const message = `dropped the torn last line ${torn.line} of ${torn.file} (${torn.bytes} bytes): a write cut short by a crash, never acknowledged; nothing committed was lost`
-      if (options.json) json('warning', {code: 'torn_journal_line', message, file: torn.file, line: torn.line, bytes: torn.bytes})
-      else write(`${clock()}  warning: ${message}`)
+    // The start's notices and warnings open the feed; then, from here on, every happening.
+    const {happenings: atStart} = emulator.feed.since(0)
+    for (const h of atStart) {
+      if (h.kind !== 'notice' && h.kind !== 'warning') continue
+      // Beyond loopback is said on stderr too, where it is seen even with stdout in a file.
+      if (h.code === 'listening_beyond_loopback') process.stderr.write(`Warning: ${h.message}\n`)
+      if (options.json) json(h.kind, {code: h.code, message: h.message, ...startNoticeFields(emulator, h.code)}, h.time)
+      else if (h.code !== 'listening_beyond_loopback') write(happeningLine(h))
     }
-
-    for (const notice of emulator.notices) {
-      if (options.json) json('notice', {code: 'runtime_file_taken_over', message: notice})
-      else write(`Notice: ${notice}`)
-    }
-    if (!isLoopbackHost(emulator.host)) {
-      const warning = `the API and the SMTP sink listen on ${emulator.host}, beyond this machine: whoever can reach it and has the API key can read every mail and register webhooks`
-      process.stderr.write(`Warning: ${warning}\n`)
-      if (options.json) json('warning', {code: 'listening_beyond_loopback', message: warning, host: emulator.host})
-      flush()
-    }
-
-    const events = emulator.events
-    events.on('event.created', ({event, deliveries}) => {
-      if (options.json) json('event', {eventId: event.id, eventType: event.type, source: event.source, deliveries: deliveries.map((d) => ({id: d.id, webhookId: d.webhookId}))})
-      else write(`${clock()}  ${event.type} ${event.id} (${event.source}) → ${deliveries.length} webhook${deliveries.length === 1 ? '' : 's'}`)
-    })
-    events.on('attempt.finished', ({attempt, delivery}) => {
-      const event = emulator.context.store.getEvent(attempt.eventId)
-      const presented: PresentedAttempt = presentAttempt(attempt, event, maxAttempts)
-      if (options.json) {
-        const {request: _request, ...rest} = presented
-        json('attempt', {...rest, url: attempt.request.url, deliveryStatus: delivery.status})
-      } else write(`${clock()}    ${event?.type ?? attempt.eventId} → ${attempt.request.url}  ${describeAttempt(presented, maxAttempts)}`)
-    })
-    events.on('webhook.disabled', ({webhook, reason}) => {
-      if (options.json) json('webhook.disabled', {webhookId: webhook.id, url: webhook.url, reason})
-      else write(`${clock()}  webhook ${webhook.id} (${webhook.url}) disabled: ${reason}. Re-enable it with: npx junkmail webhooks enable ${webhook.id}`)
-    })
-    events.on('webhook.enabled', ({webhook}) => {
-      if (options.json) json('webhook.enabled', {webhookId: webhook.id, url: webhook.url})
-      else write(`${clock()}  webhook ${webhook.id} (${webhook.url}) enabled`)
-    })
-    events.on('webhook.created', ({webhook}) => {
-      if (options.json) json('webhook.created', {webhookId: webhook.id, url: webhook.url, events: webhook.events})
-      else write(`${clock()}  webhook ${webhook.id} created → ${webhook.url} (${webhook.events.join(', ')})`)
-    })
-    events.on('webhook.deleted', ({webhook}) => {
-      if (options.json) json('webhook.deleted', {webhookId: webhook.id, url: webhook.url})
-      else write(`${clock()}  webhook ${webhook.id} deleted`)
-    })
-    events.on('store.error', ({error}) => {
-      const file = error instanceof StoreWriteError ? error.file : null
-      if (options.json) json('store.error', {message: error.message, code: (error as NodeJS.ErrnoException).code ?? null, file})
-      else if (file) write(`${clock()}  store error: cannot write ${file}: ${error.message}. Until it can, changes are refused and undone (the API answers 503, SMTP 451); reads go on`)
-      else write(`${clock()}  store error: ${error.message}`)
-    })
-    events.on('store.recovered', ({failedForMs, rolledBackChanges}) => {
-      if (options.json) json('store.recovered', {failedForMs, rolledBackChanges})
-      else write(`${clock()}  store recovered: writing works again after ${formatSeconds(failedForMs / 1000)}; ${rolledBackChanges} change${rolledBackChanges === 1 ? ' was' : 's were'} refused meanwhile`)
-    })
+    flush()
+    if (options.json) logJson(emulator, json)
+    else emulator.feed.subscribe((h) => write(happeningLine(h)))
     emulator.resumeBacklog()
 
     if (!options.signal.aborted) await new Promise<void>((resolve) => options.signal.addEventListener('abort', () => resolve(), {once: true}))
@@ -204,5 +156,33 @@ export class ForwardToError extends Error {
   }
 }
 
-const clock = (): string => new Date().toISOString().slice(11, 23)
-const formatSeconds = (s: number): string => (s >= 1 ? `${+s.toFixed(2)} s` : `${+(s * 1000).toFixed(1)} ms`)
+type JsonLine = (type: string, fields: Record<string, unknown>, time?: string) => void
+
+/** More fields of a start notice's NDJSON line than the feed carries (the torn line's file, line and size; the host). */
+function startNoticeFields(emulator: RunningEmulator, code: string): Record<string, unknown> {
+  const torn = emulator.context.store.tornLine
+  if (code === 'torn_journal_line' && torn) return {file: torn.file, line: torn.line, bytes: torn.bytes}
+  if (code === 'listening_beyond_loopback') return {host: emulator.host}
+  return {}
+}
+
+/** `dev --json`: one NDJSON line per happening, in the shape documented for scripts (README, `junkmail dev`). */
+function logJson(emulator: RunningEmulator, json: JsonLine): void {
+  const events = emulator.events
+  const maxAttempts = emulator.context.profile.retryDelaysMs.length + 1
+  events.on('event.created', ({event, deliveries}) => {
+    json('event', {eventId: event.id, eventType: event.type, source: event.source, deliveries: deliveries.map((d) => ({id: d.id, webhookId: d.webhookId}))})
+  })
+  events.on('attempt.finished', ({attempt, delivery}) => {
+    const {request: _request, ...rest} = presentAttempt(attempt, emulator.context.store.getEvent(attempt.eventId), maxAttempts)
+    json('attempt', {...rest, url: attempt.request.url, deliveryStatus: delivery.status})
+  })
+  events.on('webhook.disabled', ({webhook, reason}) => json('webhook.disabled', {webhookId: webhook.id, url: webhook.url, reason}))
+  events.on('webhook.enabled', ({webhook}) => json('webhook.enabled', {webhookId: webhook.id, url: webhook.url}))
+  events.on('webhook.created', ({webhook}) => json('webhook.created', {webhookId: webhook.id, url: webhook.url, events: webhook.events}))
+  events.on('webhook.deleted', ({webhook}) => json('webhook.deleted', {webhookId: webhook.id, url: webhook.url}))
+  events.on('store.error', ({error}) => {
+    json('store.error', {message: error.message, code: (error as NodeJS.ErrnoException).code ?? null, file: error instanceof StoreWriteError ? error.file : null})
+  })
+  events.on('store.recovered', ({failedForMs, rolledBackChanges}) => json('store.recovered', {failedForMs, rolledBackChanges}))
+}

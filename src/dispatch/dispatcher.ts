@@ -136,8 +136,7 @@ export class Dispatcher {
     const now = Date.now()
     for (const d of this.#o.store.pendingDeliveries()) {
       if (d.webhookId !== webhookId) continue
-      this.#o.store.updateDelivery(d, {status: 'cancelled', nextAttemptAt: null, completedAt: now, reason})
-      this.#settle(d.id, null)
+      this.#cancel(d, reason, now)
     }
   }
 
@@ -210,8 +209,7 @@ export class Dispatcher {
     const event = store.getEvent(delivery.eventId)
     if (!webhook || !webhook.enabled || !event) {
       const reason = !webhook ? 'webhook deleted' : !event ? 'event pruned' : 'webhook disabled'
-      store.updateDelivery(delivery, {status: 'cancelled', nextAttemptAt: null, completedAt: Date.now(), reason})
-      this.#settle(deliveryId, null)
+      this.#cancel(delivery, reason, Date.now())
       this.#whenRecorded(deliveryId, false)
       return
     }
@@ -309,6 +307,19 @@ export class Dispatcher {
     this.#o.store.updateWebhook(webhook, {enabled: false, disabledAt: new Date().toISOString(), disabledReason: reason})
     this.cancelPending(webhook.id, 'webhook disabled')
     this.#o.events.emit('webhook.disabled', {webhook: publicWebhook(webhook), reason})
+  }
+
+  /**
+   * Cancels a pending delivery; `delivery.cancelled` is reported once that is in the journal (a
+   * cancellation rolled back with its line, say of a webhook deletion refused on a full disk, is not).
+   */
+  #cancel(delivery: Delivery, reason: string, now: number): void {
+    this.#o.store.updateDelivery(delivery, {status: 'cancelled', nextAttemptAt: null, completedAt: now, reason})
+    this.#settle(delivery.id, null)
+    this.#o.store.commit().then(
+      () => this.#o.events.emit('delivery.cancelled', {delivery}),
+      () => {},
+    )
   }
 
   #settle(deliveryId: string, attempt: Attempt | null): void {

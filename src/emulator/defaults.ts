@@ -43,3 +43,7 @@ export class PublicDefaultKeyError extends Error {
     this.name = 'PublicDefaultKeyError'
   }
 }
+/** Default interval of the stream route's heartbeat comment, in ms. */
+export const DEFAULT_STREAM_HEARTBEAT_MS = 15_000
+/** Default most streams open at once (each holds one of the API's connections). */
+export const DEFAULT_STREAM_MAX_CLIENTS = 32

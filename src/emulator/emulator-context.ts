@@ -1,5 +1,6 @@
 import type {TimeScale} from '../clock/time-scale.js'
 import type {Dispatcher} from '../dispatch/dispatcher.js'
+import type {Feed} from '../feed/feed.js'
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import type {Store} from '../store/store.js'
 import type {RawMailStore} from '../mail/raw-mail-store.js'
@@ -24,6 +25,8 @@ export interface EmulatorContext {
   readonly dispatcher: Dispatcher
   readonly profile: ProviderProfile
   readonly events: EmulatorEvents
+  /** What happened, numbered and presented, for viewers (the stream route, `dev`'s log, the TUI). */
+  readonly feed: Feed
   readonly timeScale: TimeScale
   readonly attemptTimeoutMs: number
   readonly mail: MailContext

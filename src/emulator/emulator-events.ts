@@ -4,10 +4,12 @@ import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
 /** A webhook as shown outside the emulator: everything but the secret. */
 export type PublicWebhook = Omit<Webhook, 'secret'>
 
-/** What the emulator reports as it works; the CLI log, NDJSON stream and TUI subscribe to these. */
+/** What the emulator reports as it works: its feed is made of these (see `feedEmulator`), and `dev --json` prints them. */
 export interface EmulatorEventMap {
   'event.created': [{event: EventRecord; deliveries: Delivery[]}]
   'attempt.finished': [{attempt: Attempt; delivery: Delivery}]
+  /** A pending delivery was cancelled (its webhook deleted or disabled, its event pruned), once that is recorded. */
+  'delivery.cancelled': [{delivery: Delivery}]
   'webhook.created': [{webhook: PublicWebhook}]
   'webhook.deleted': [{webhook: PublicWebhook}]
   'webhook.disabled': [{webhook: PublicWebhook; reason: string}]

@@ -6,6 +6,8 @@ import {parseAllowedHosts} from '../http/host-check.js'
 import {junkmail} from '../providers/junkmail/index.js'
 import type {ProviderProfile} from '../providers/provider-profile.js'
 import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
+import {Feed, type FeedReader} from '../feed/feed.js'
+import {feedEmulator} from '../feed/feed-emulator.js'
 import {Store} from '../store/store.js'
 import {RawMailStore} from '../mail/raw-mail-store.js'
 import type {RunningSmtpSink} from '../smtp/smtp-sink.js'
@@ -24,14 +26,18 @@ import {
   DEFAULT_MAX_MESSAGE_SIZE,
   DEFAULT_MAX_RECIPIENTS,
   DEFAULT_SMTP_PORT,
+  DEFAULT_STREAM_HEARTBEAT_MS,
+  DEFAULT_STREAM_MAX_CLIENTS,
   DEFAULT_TIME_SCALE,
   apiKeyProblem,
   PublicDefaultKeyError,
 } from './defaults.js'
 import type {EmulatorContext} from './emulator-context.js'
 import {EmulatorEvents} from './emulator-events.js'
+import {type EmulatorFacts, type EmulatorStatusData, emulatorStatus} from './emulator-status.js'
 import {isLoopbackHost} from './loopback.js'
 import {packageVersion} from './package-version.js'
+import {startNotices} from './start-notices.js'
 
 /** Options of {@link startEmulator}; every one has a default. */
 export interface EmulatorOptions {
@@ -80,6 +86,12 @@ export interface EmulatorOptions {
   readonly apiKeepAliveTimeoutMs?: number
   /** Connections open to the API at once; more are closed as soon as they are accepted. @default 512 */
   readonly apiMaxConnections?: number
+  /** Happenings the feed keeps for viewers that come late or fall behind (see {@link RunningEmulator.feed}). @default 10000 */
+  readonly feedCapacity?: number
+  /** How often the stream route sends a heartbeat comment, ms. @default 15000 */
+  readonly streamHeartbeatMs?: number
+  /** Streams (`GET /_emulator/v1/stream`) open at once; one more gets 503. @default 32 */
+  readonly streamMaxClients?: number
   /**
    * Leave the pending deliveries and address expiries found in the data dir unscheduled until
    * {@link RunningEmulator.resumeBacklog} is called, so a caller can subscribe to `events` first
@@ -105,10 +117,17 @@ export interface RunningEmulator {
   readonly smtpPort: number | null
   /** What happens inside, as typed events. */
   readonly events: EmulatorEvents
+  /**
+   * What happens inside as immutable, presented happenings numbered from 1 (notices and warnings
+   * of the start first), the newest kept in a ring; `feed.runId` is new at every start.
+   */
+  readonly feed: FeedReader
   /** The parts, for in-process callers (tests, benchmarks, the dev command). */
   readonly context: EmulatorContext
   /** Things worth telling the user about the start (a stale runtime file taken over), one line each. */
   readonly notices: readonly string[]
+  /** The emulator's facts and counts, as `GET /_emulator/v1/status` answers them. */
+  status(): EmulatorStatusData
   /** Schedules the pending deliveries and expiries held by `holdBacklog` (once; a no-op otherwise). */
   resumeBacklog(): void
   /** Stops the API, aborts attempts in flight (they stay pending), flushes the store, frees the data dir. */
@@ -135,6 +154,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
   const profile = options.profile ?? junkmail
   const limits = apiLimits(options)
+  for (const [name, value] of Object.entries({feedCapacity: options.feedCapacity, streamHeartbeatMs: options.streamHeartbeatMs, streamMaxClients: options.streamMaxClients})) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new RangeError(`${name} must be a whole number above 0, got ${value}`)
+  }
   const allowedHosts = allowedHostsOf(options)
   const startedAt = new Date().toISOString()
 
@@ -151,6 +173,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (!existing || !existing.scopes.includes('*')) store.addApiKey({key: apiKey, scopes: ['*'], createdAt: startedAt})
 
     const events = new EmulatorEvents()
+    const feed = new Feed({capacity: options.feedCapacity})
+    feedEmulator(feed, {events, store, maxAttempts: profile.retryDelaysMs.length + 1})
+    for (const notice of startNotices({torn: store.tornLine, takenOver: notices, host})) feed.append(notice)
     store.on('failed', (error) => events.emit('store.error', {error}))
     store.on('recovered', ({failedForMs, rolledBackChanges}) => events.emit('store.recovered', {failedForMs, rolledBackChanges}))
     const dispatcher = new Dispatcher({store, profile, timeScale, attemptTimeoutMs, events})
@@ -166,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       dispatcher,
       profile,
       events,
+      feed,
       timeScale,
       attemptTimeoutMs,
       mail: {
@@ -179,13 +205,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     let url = ''
     let smtp: RunningSmtpSink | null = null
-    const app = createApiServer(context, {
+    const facts: EmulatorFacts = {
       startedAt,
       apiUrl: () => url,
       dataDir,
       version: packageVersion(),
       smtp: () => (smtp ? {host, port: smtp.port, ...smtp.activity()} : null),
-    }, {...limits, listenHost: host, allowedHosts})
+    }
+    const stream = {heartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS, maxClients: options.streamMaxClients ?? DEFAULT_STREAM_MAX_CLIENTS}
+    const app = createApiServer(context, facts, {...limits, listenHost: host, allowedHosts, stream})
     if (options.smtpPort !== false) {
       const {startSmtpSink} = await import('../smtp/smtp-sink.js')
       smtp = await startSmtpSink(context, {
@@ -230,7 +258,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         for (const cleanup of cleanups) await cleanup().catch(() => {})
         if (dataDir) await releaseDataDir(dataDir)
       })())
-    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, context, notices, resumeBacklog, stop}
+    const status = () => emulatorStatus(context, facts)
+    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, feed, context, notices, status, resumeBacklog, stop}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)

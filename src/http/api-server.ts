@@ -1,11 +1,13 @@
 import Fastify, {type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest} from 'fastify'
 import type {EmulatorContext} from '../emulator/emulator-context.js'
+import type {EmulatorFacts} from '../emulator/emulator-status.js'
 import {errorBody, handleError} from './api-error.js'
 import {answerClientError, answerConnect, answerExpectationFailed} from './client-errors.js'
 import {limitConnections} from './connection-limit.js'
 import {hostCheck} from './host-check.js'
-import {EMULATOR_PREFIX, emulatorRoutes, type EmulatorFacts} from './routes/emulator-routes.js'
+import {EMULATOR_PREFIX, emulatorRoutes} from './routes/emulator-routes.js'
 import {mailRoutes} from './routes/mail-routes.js'
+import {type StreamLimits, streamRoute} from './routes/stream-route.js'
 import {webhookRoutes} from './routes/webhook-routes.js'
 
 /** Largest request body accepted, in bytes; larger bodies get 413. */
@@ -29,6 +31,8 @@ export interface ApiServerOptions extends ApiLimits {
   readonly listenHost: string
   /** More names or addresses allowed as `Host` and in `Origin` (canonical form, see `parseAllowedHosts`). */
   readonly allowedHosts: readonly string[]
+  /** Bounds of the feed's stream route. */
+  readonly stream: StreamLimits
 }
 
 /** Builds the HTTP app: the JunkMail API under `/api/v1`, the emulator's own routes under `/_emulator/v1`. */
@@ -78,5 +82,6 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, opti
   webhookRoutes(app, ctx)
   emulatorRoutes(app, ctx, facts)
   mailRoutes(app, ctx, EMULATOR_PREFIX)
+  streamRoute(app, ctx, `${EMULATOR_PREFIX}/stream`, options.stream)
   return app
 }

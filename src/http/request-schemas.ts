@@ -79,6 +79,8 @@ export const listQuerySchema = z.object({
   eventId: z.string().optional(),
   status: z.enum(['pending', 'succeeded', 'failed', 'cancelled']).optional(),
   failed: z.enum(['true', 'false']).optional(),
+  /** An event id: only what is older (paging). */
+  before: z.string().optional(),
 })
 
 /** Body of `POST /api/v1/addresses` (all optional; an empty or absent body is fine). */

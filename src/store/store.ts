@@ -236,9 +236,9 @@ export class Store extends EventEmitter<StoreEventMap> {
     return this.#state.events.get(id)
   }
 
-  /** Events, newest first. */
-  listEvents(filter: {type?: string; limit?: number} = {}): EventRecord[] {
-    return this.#newest(this.#state.events, filter.limit, (e) => !filter.type || e.type === filter.type)
+  /** Events, newest first; with `before` (an event held), only those older than it. */
+  listEvents(filter: {type?: string; limit?: number; before?: EventRecord} = {}): EventRecord[] {
+    return this.#newest(this.#state.events, filter.limit, (e) => !filter.type || e.type === filter.type, filter.before)
   }
 
   // ── deliveries ──────────────────────────────────────────────────────────
@@ -795,11 +795,12 @@ export class Store extends EventEmitter<StoreEventMap> {
     }
   }
 
-  #newest<T>(map: Map<string, T>, limit: number | undefined, keep: (value: T) => boolean): T[] {
+  #newest<T>(map: Map<string, T>, limit: number | undefined, keep: (value: T) => boolean, before?: T): T[] {
     const values = [...map.values()]
     const out: T[] = []
     const max = limit ?? Number.POSITIVE_INFINITY
-    for (let i = values.length - 1; i >= 0 && out.length < max; i--) if (keep(values[i])) out.push(values[i])
+    const start = before === undefined ? values.length - 1 : values.lastIndexOf(before) - 1
+    for (let i = start; i >= 0 && out.length < max; i--) if (keep(values[i])) out.push(values[i])
     return out
   }
 }

@@ -2,9 +2,9 @@ import {randomBytes} from 'node:crypto'
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
 import {requireEvent, resendEvent, triggerEvent} from '../../emulator/event-operations.js'
+import {type EmulatorFacts, emulatorStatus} from '../../emulator/emulator-status.js'
 import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/present.js'
 import {enableWebhook} from '../../emulator/webhook-operations.js'
-import type {SmtpActivity} from '../../smtp/smtp-sink.js'
 import type {Delivery} from '../../store/types.js'
 import {FULL_ACCESS, SCOPES} from '../auth.js'
 import {defineResource} from '../define-resource.js'
@@ -12,16 +12,6 @@ import {apiKeySchema, listQuerySchema, resendSchema, triggerSchema} from '../req
 
 /** Prefix of the emulator's own routes: never part of the hosted API. */
 export const EMULATOR_PREFIX = '/_emulator/v1'
-
-/** Facts about the running emulator that the status route reports. */
-export interface EmulatorFacts {
-  readonly startedAt: string
-  readonly apiUrl: () => string
-  readonly dataDir: string | null
-  readonly version: string
-  /** Where the SMTP sink listens and what it is doing, once started (null without one). */
-  readonly smtp: () => ({host: string; port: number} & SmtpActivity) | null
-}
 
 const id = (request: FastifyRequest): string => (request.params as {id: string}).id
 
@@ -53,25 +43,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
   defineResource(app, store, `${p}/status`, {
     GET: {
       scope: FULL_ACCESS,
-      handler: async () => ({
-        data: {
-          version: facts.version,
-          node: process.version,
-          pid: process.pid,
-          startedAt: facts.startedAt,
-          apiUrl: facts.apiUrl(),
-          smtp: facts.smtp(),
-          localDomain: ctx.mail.localDomain,
-          strictRecipients: ctx.mail.strictRecipients,
-          dataDir: facts.dataDir,
-          inMemory: facts.dataDir === null,
-          provider: ctx.profile.name,
-          timeScale: ctx.timeScale.scale,
-          attemptTimeoutMs: ctx.attemptTimeoutMs,
-          counts: store.counts(),
-          storeError: store.lastError?.message ?? null,
-        },
-      }),
+      handler: async () => ({data: emulatorStatus(ctx, facts)}),
     },
   })
 
@@ -102,7 +74,10 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       scope: FULL_ACCESS,
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
-        return {data: store.listEvents({type: q.type, limit: q.limit ?? 50}).map(presentEvent)}
+        const before = q.before === undefined ? undefined : store.getEvent(q.before)
+        if (q.before !== undefined && !before) throw new OperationError(404, 'not_found', `before: no event with id ${q.before} (pruned by the history cap, or never recorded)`, 'before')
+        const events = store.listEvents({type: q.type, limit: q.limit ?? 50, before})
+        return {data: events.map((e) => ({...presentEvent(e), deliveries: store.deliveriesForEvent(e.id).map((d) => presentDelivery(d, max))}))}
       },
     },
   })
@@ -112,7 +87,11 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       scope: FULL_ACCESS,
       handler: async (request) => {
         const event = requireEvent(ctx, id(request))
-        return {data: {...presentEvent(event), deliveries: store.deliveriesForEvent(event.id).map((d) => presentDelivery(d, max))}}
+        const deliveries = store.deliveriesForEvent(event.id).map((d) => ({
+          ...presentDelivery(d, max),
+          attempts: store.attemptsForDelivery(d.id).map((a) => presentAttempt(a, event, max)),
+        }))
+        return {data: {...presentEvent(event), deliveries}}
       },
     },
   })

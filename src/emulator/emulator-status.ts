@@ -1,0 +1,35 @@
+import type {SmtpActivity} from '../smtp/smtp-sink.js'
+import type {EmulatorContext} from './emulator-context.js'
+
+/** Facts about the running emulator that its status reports, besides what the context holds. */
+export interface EmulatorFacts {
+  readonly startedAt: string
+  readonly apiUrl: () => string
+  readonly dataDir: string | null
+  readonly version: string
+  /** Where the SMTP sink listens and what it is doing, once started (null without one). */
+  readonly smtp: () => ({host: string; port: number} & SmtpActivity) | null
+}
+
+/** The emulator's facts and counts, as `GET /_emulator/v1/status` answers them (and `RunningEmulator.status()`). */
+export function emulatorStatus(ctx: EmulatorContext, facts: EmulatorFacts) {
+  return {
+    version: facts.version,
+    node: process.version,
+    pid: process.pid,
+    startedAt: facts.startedAt,
+    apiUrl: facts.apiUrl(),
+    smtp: facts.smtp(),
+    localDomain: ctx.mail.localDomain,
+    strictRecipients: ctx.mail.strictRecipients,
+    dataDir: facts.dataDir,
+    inMemory: facts.dataDir === null,
+    provider: ctx.profile.name,
+    timeScale: ctx.timeScale.scale,
+    attemptTimeoutMs: ctx.attemptTimeoutMs,
+    counts: ctx.store.counts(),
+    storeError: ctx.store.lastError?.message ?? null,
+  }
+}
+
+export type EmulatorStatusData = ReturnType<typeof emulatorStatus>
