@@ -84,7 +84,7 @@ export interface EmulatorOptions {
   readonly apiRequestTimeoutMs?: number
   /** How long an idle keep-alive connection to the API stays open, ms. @default 5000 */
   readonly apiKeepAliveTimeoutMs?: number
-  /** Connections open to the API at once; more are closed as soon as they are accepted. @default 512 */
+  /** Connections open to the API at once; past it a newcomer replaces the one waiting longest on its client. @default 256 */
   readonly apiMaxConnections?: number
   /** Happenings the feed keeps for viewers that come late or fall behind (see {@link RunningEmulator.feed}). @default 10000 */
   readonly feedCapacity?: number
