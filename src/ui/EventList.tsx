@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink'
-import {EventRow, rowColumns, rowTicks} from './EventRow.js'
+import {badgeRoom, EventRow, piecesWidth, rowColumns, rowPieces, rowTicks} from './EventRow.js'
 import type {EventRow as Row} from './event-rows.js'
 
 export interface EventListProps {
@@ -20,6 +20,9 @@ export interface EventListProps {
 /** The list of events, newest first: a column line, then one line per event on screen. */
 export function EventList({rows, selected, width, height, now, color, labels, empty}: EventListProps) {
   const cols = rowColumns(width)
+  // One width for the states column of every row on screen: the columns line up.
+  const room = badgeRoom(width)
+  const badgeWidth = Math.min(room, Math.max(0, ...rows.map((row) => piecesWidth(rowPieces(row, now, color, labels, room)))))
   return (
     <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
       <Text dimColor wrap="truncate-end">
@@ -35,7 +38,7 @@ export function EventList({rows, selected, width, height, now, color, labels, em
         </Text>
       ) : (
         rows.map((row, i) => (
-          <EventRow key={row.id} row={row} selected={i === selected} width={width} now={rowTicks(row, now) ? now : 0} color={color} labels={labels} />
+          <EventRow key={row.id} row={row} selected={i === selected} width={width} now={rowTicks(row, now) ? now : 0} color={color} labels={labels} badgeWidth={badgeWidth} />
         ))
       )}
     </Box>

@@ -15,6 +15,8 @@ export interface EventRowProps {
   readonly color: boolean
   /** `#n` labels of webhooks when there are several, else empty. */
   readonly labels: ReadonlyMap<string, string>
+  /** Width of the states column (the same for every row on screen, so the columns line up); default: this row's own. */
+  readonly badgeWidth?: number
 }
 
 /** The widths of a row's columns at a terminal width. */
@@ -44,7 +46,7 @@ export interface BadgePiece {
 /**
  * The badges that fit in `room` characters: all of them in webhook order when they fit; otherwise
  * the most telling first (failures, then disabled, pending, cancelled, delivered), then `+N` for
- * the ones left out.
+ * the ones left out; then the same in their short forms; at the least the most telling one alone.
  */
 export function fitBadges(badges: ReadonlyArray<Badge & {readonly label: string}>, room: number): BadgePiece[] {
   const pieces = (list: typeof badges, more: number): BadgePiece[] => {
@@ -63,21 +65,40 @@ export function fitBadges(badges: ReadonlyArray<Badge & {readonly label: string}
     const some = pieces(ranked.slice(0, n), ranked.length - n)
     if (total(some) <= room) return some
   }
+  const short = ranked.map((b) => ({...b, text: b.short ?? b.text}))
+  for (let n = short.length; n >= 1; n--) {
+    const some = pieces(short.slice(0, n), short.length - n)
+    if (total(some) <= room) return some
+  }
   // Not even one with its label: the most telling one alone, without it.
-  return pieces([{...ranked[0], label: ''}], ranked.length - 1)
+  return pieces([{...short[0], label: ''}], short.length - 1)
 }
+
+/** Characters the states column may take at a width (what the fixed columns and a minimal resource leave). */
+export function badgeRoom(columns: number): number {
+  const cols = rowColumns(columns)
+  return columns - 2 - cols.time - cols.type - cols.minAbout - 1
+}
+
+/** The pieces of a row's states column. */
+export function rowPieces(row: Row, now: number, color: boolean, labels: ReadonlyMap<string, string>, room: number): BadgePiece[] {
+  const badges = rowBadges(row, now, color, labels)
+  return badges.length === 0 ? [{text: color ? '· no webhook' : '[--] no webhook', tone: 'muted'}] : fitBadges(badges, room)
+}
+
+/** Characters the pieces take. */
+export const piecesWidth = (pieces: readonly BadgePiece[]): number => pieces.reduce((n, p) => n + width(p.text), 0)
 
 /**
  * One event on one line: marker, local time, type, what it is about, and the state of its delivery
  * to each webhook. Each column is cut at its width, never wrapped. Countdowns are computed from
  * `nextAttemptAt` when the row renders (`now` only makes it render again).
  */
-export const EventRow = memo(function EventRow({row, selected, width: columns, now, color, labels}: EventRowProps) {
+export const EventRow = memo(function EventRow({row, selected, width: columns, now, color, labels, badgeWidth: columnWidth}: EventRowProps) {
   const cols = rowColumns(columns)
-  const badges = rowBadges(row, now === 0 ? 0 : Date.now(), color, labels)
-  const room = columns - 2 - cols.time - cols.type - cols.minAbout - 1
-  const shown: BadgePiece[] = badges.length === 0 ? [{text: color ? '· no webhook' : '[--] no webhook', tone: 'muted'}] : fitBadges(badges, room)
-  const badgeWidth = Math.max(0, Math.min(shown.reduce((n, p) => n + width(p.text), 0), room))
+  const room = badgeRoom(columns)
+  const shown = rowPieces(row, now === 0 ? 0 : Date.now(), color, labels, room)
+  const badgeWidth = Math.max(0, Math.min(columnWidth ?? piecesWidth(shown), room))
   const mark = selected ? (color ? '›' : '>') : ' '
   const hi = color && selected ? {inverse: true} : {}
   return (
@@ -101,7 +122,7 @@ export const EventRow = memo(function EventRow({row, selected, width: columns, n
         </Text>
       </Box>
       {badgeWidth > 0 ? (
-        <Box width={badgeWidth + 1} flexShrink={0} justifyContent="flex-end">
+        <Box width={badgeWidth + 1} flexShrink={0}>
           <Text wrap="truncate-end">
             {' '}
             {shown.map((p, i) => (

@@ -36,7 +36,7 @@ export function TextField({value, onChange, focus, placeholder, width}: TextFiel
     if (key.pageUp || key.pageDown || key.home || key.end) return
     const text = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
     if (text) change(latest.current + text)
-  }, focus)
+  }, focus, {text: true})
 
   let shown = oneLine(value)
   if (width !== undefined && shown.length > width - 1) shown = `…${shown.slice(shown.length - (width - 2))}`

@@ -22,7 +22,7 @@ import {TriggerForm} from './TriggerForm.js'
 import {useEmulatorFacts} from './use-emulator-facts.js'
 import {messageOf, useEventWindow} from './use-event-window.js'
 import {useFeed} from './use-feed.js'
-import {useKeys} from './use-keys.js'
+import {KeyRouter, useKeys} from './use-keys.js'
 import {useNow} from './use-now.js'
 import {useTerminalSize} from './use-terminal-size.js'
 import {createViewState, selectedRow, viewReducer, type NoticeLevel, type ViewAction, type ViewOptions, type ViewState} from './view-state.js'
@@ -65,6 +65,14 @@ interface Prompt {
  * trigger, webhooks, mail and help views, over a {@link ViewerSource} and {@link ViewerActions}.
  */
 export function ViewerApp(props: ViewerAppProps) {
+  return (
+    <KeyRouter>
+      <Viewer {...props} />
+    </KeyRouter>
+  )
+}
+
+function Viewer(props: ViewerAppProps) {
   const {source, actions, color, clipboard, onQuit} = props
   const size = useTerminalSize()
   const [state, dispatch] = useReducer(viewReducer, props.viewOptions, (o) => createViewState(o))

@@ -17,6 +17,8 @@ export type Tone = 'ok' | 'fail' | 'off' | 'pending' | 'muted'
 /** One delivery's state in a few characters: text, and the tone it is drawn in. */
 export interface Badge {
   readonly text: string
+  /** The same in fewer characters, for narrow terminals (`✗ 500 2/5 0:04`). */
+  readonly short?: string
   readonly tone: Tone
   /** True while the text holds a countdown (it changes every second). */
   readonly ticking: boolean
@@ -56,8 +58,10 @@ export function deliveryBadge(d: DeliveryView, now: number, color: boolean): Bad
       if (color) return {text: mark('✓', '', `${status ?? 'ok'} ${took}`), tone: 'ok', ticking: false}
       return {text: `[${status ?? 'OK'}] ${took}`.trimEnd(), tone: 'ok', ticking: false}
     }
-    case 'failed':
-      return {text: mark('✗', '[ERR]', `${failure(d.last)} ${d.attemptCount}/${d.maxAttempts} failed`), tone: 'fail', ticking: false}
+    case 'failed': {
+      const what = `${failure(d.last)} ${d.attemptCount}/${d.maxAttempts}`
+      return {text: mark('✗', '[ERR]', `${what} failed`), short: mark('✗', '[ERR]', what), tone: 'fail', ticking: false}
+    }
     case 'cancelled': {
       if (d.reason === 'webhook disabled') return {text: mark('⏸', '[OFF]', 'disabled'), tone: 'off', ticking: false}
       const why = d.reason === 'webhook deleted' ? 'deleted' : 'cancelled'
@@ -66,8 +70,10 @@ export function deliveryBadge(d: DeliveryView, now: number, color: boolean): Bad
     default: {
       if (d.attemptCount === 0) return {text: mark('…', '[...]', 'sending'), tone: 'pending', ticking: false}
       const due = d.nextAttemptAt ? Date.parse(d.nextAttemptAt) : Number.NaN
-      const next = Number.isNaN(due) ? 'retrying' : `next ${countdown(due - now)}`
-      return {text: mark('✗', '[ERR]', `${failure(d.last)} ${d.attemptCount}/${d.maxAttempts} ${next}`), tone: 'fail', ticking: !Number.isNaN(due)}
+      const what = `${failure(d.last)} ${d.attemptCount}/${d.maxAttempts}`
+      if (Number.isNaN(due)) return {text: mark('✗', '[ERR]', `${what} retrying`), short: mark('✗', '[ERR]', what), tone: 'fail', ticking: false}
+      const left = countdown(due - now)
+      return {text: mark('✗', '[ERR]', `${what} next ${left}`), short: mark('✗', '[ERR]', `${what} ${left}`), tone: 'fail', ticking: true}
     }
   }
 }

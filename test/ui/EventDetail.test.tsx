@@ -43,7 +43,7 @@ describe('EventDetail', () => {
     expect(f).toContain(fake.stored[0].body.slice(0, 60))
     expect(f).toContain('none: connection_refused')
     expect(actions).toContainEqual({type: 'detail', detail: expect.objectContaining({id: e.id})})
-    expect(selections.at(-1)?.entry?.attempt.number).toBe(2)
+    await until(() => selections.at(-1)?.entry?.attempt.number === 2, 'the last attempt selected')
   })
 
   it('← → choose the attempt shown; ↑↓ scroll; Esc, Tab and the command keys go to the viewer', async () => {

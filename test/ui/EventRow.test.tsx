@@ -5,16 +5,17 @@ import {EventRow, fitBadges} from '../../src/ui/EventRow.js'
 import {FakeEmulator} from './support/fake-emulator.js'
 import {renderWithTools} from './support/render-viewer.js'
 
-const badge = (text: string, tone: Badge['tone'], label = ''): Badge & {label: string} => ({text, tone, ticking: false, label})
+const badge = (text: string, tone: Badge['tone'], label = '', short?: string): Badge & {label: string} => ({text, short, tone, ticking: false, label})
 const joined = (pieces: ReturnType<typeof fitBadges>) => pieces.map((p) => p.text).join('')
 
 describe('EventRow', () => {
   it('badges in webhook order when they fit; otherwise failures first and +N for the rest', () => {
-    const list = [badge('✓ 200 4ms', 'ok', '#1'), badge('✗ 500 2/5 next 0:04', 'fail', '#2'), badge('⏸ disabled', 'off', '#3')]
+    const list = [badge('✓ 200 4ms', 'ok', '#1'), badge('✗ 500 2/5 next 0:04', 'fail', '#2', '✗ 500 2/5 0:04'), badge('⏸ disabled', 'off', '#3')]
     expect(joined(fitBadges(list, 100))).toBe('#1 ✓ 200 4ms  #2 ✗ 500 2/5 next 0:04  #3 ⏸ disabled')
     expect(joined(fitBadges(list, 40))).toBe('#2 ✗ 500 2/5 next 0:04  #3 ⏸ disabled +1')
     expect(joined(fitBadges(list, 26))).toBe('#2 ✗ 500 2/5 next 0:04 +2')
-    expect(joined(fitBadges(list, 10))).toBe('✗ 500 2/5 next 0:04 +2')
+    expect(joined(fitBadges(list, 21))).toBe('#2 ✗ 500 2/5 0:04 +2')
+    expect(joined(fitBadges(list, 10))).toBe('✗ 500 2/5 0:04 +2')
   })
 
   it('one line at any width: time, type, what it is about, state; escaped and cut, never wrapped', async () => {

@@ -70,7 +70,7 @@ describe('view state: happenings', () => {
     const failed = {...base, status: 'failed', attemptCount: 5, reason: 'all 5 attempts failed', last: {status: 503, durationMs: 3, errorClass: 'http_status'}}
     expect(deliveryBadge(failed, 0, true).text).toBe('✗ 503 5/5 failed')
     const refused = {...base, status: 'pending', attemptCount: 2, reason: null, nextAttemptAt: new Date(65_000).toISOString(), last: {status: null, durationMs: 1, errorClass: 'connection_refused'}}
-    expect(deliveryBadge(refused, 0, true)).toEqual({text: '✗ refused 2/5 next 1:05', tone: 'fail', ticking: true})
+    expect(deliveryBadge(refused, 0, true)).toEqual({text: '✗ refused 2/5 next 1:05', short: '✗ refused 2/5 1:05', tone: 'fail', ticking: true})
     const cancelled = {...base, status: 'cancelled', attemptCount: 1, reason: 'webhook deleted', last: null}
     expect(deliveryBadge(cancelled, 0, false).text).toBe('[--] deleted')
   })

@@ -7,6 +7,7 @@ import {onTestFinished} from 'vitest'
 import {Clipboard, type ClipboardMode} from '../../../src/ui/clipboard.js'
 import type {ViewOptions} from '../../../src/ui/view-state.js'
 import {ViewerApp} from '../../../src/ui/ViewerApp.js'
+import {KeyRouter} from '../../../src/ui/use-keys.js'
 import {ViewerContext, type ViewerTools} from '../../../src/ui/viewer-context.js'
 import type {FakeEmulator} from './fake-emulator.js'
 
@@ -68,6 +69,21 @@ function setSize(r: Rendered, columns: number, rows: number): void {
   r.stdout.emit('resize')
 }
 
+/**
+ * Waits for the viewer to settle after a key: React renders a key's update in a scheduler task
+ * (Ink 6's root is not legacy), and keys read together are handed on 15 ms apart. Settled: no new
+ * frame for 25 ms (at most a second).
+ */
+async function settle(r: Rendered): Promise<void> {
+  const end = Date.now() + 1000
+  let seen = -1
+  await tick(25)
+  while (r.frames.length !== seen && Date.now() < end) {
+    seen = r.frames.length
+    await tick(25)
+  }
+}
+
 function screenOf(r: Rendered, clipboardDir: string, counter: {quits: number}, wrap: (e: ReactElement) => ReactElement = (e) => e): Screen {
   const frame = () => plain(r.lastFrame())
   return {
@@ -77,12 +93,12 @@ function screenOf(r: Rendered, clipboardDir: string, counter: {quits: number}, w
     async press(...keys) {
       for (const k of keys) {
         r.stdin.write(k)
-        await tick()
+        await settle(r)
       }
     },
     async type(text) {
       r.stdin.write(text)
-      await tick()
+      await settle(r)
     },
     async resize(columns, rows) {
       setSize(r, columns, rows)
@@ -151,7 +167,11 @@ export async function renderWithTools(fake: FakeEmulator, element: ReactElement,
     notify: (level, text) => o.notices?.push([level, text]),
     quit: () => counter.quits++,
   }
-  const wrap = (e: ReactElement) => <ViewerContext.Provider value={tools}>{e}</ViewerContext.Provider>
+  const wrap = (e: ReactElement) => (
+    <ViewerContext.Provider value={tools}>
+      <KeyRouter>{e}</KeyRouter>
+    </ViewerContext.Provider>
+  )
   const r = render(wrap(element))
   onTestFinished(() => r.unmount())
   setSize(r, o.columns ?? 100, o.rows ?? 30)
