@@ -13,6 +13,9 @@ export interface HeaderProps {
   readonly open: boolean
   readonly width: number
   readonly storeError: string | null
+  /** When the connection last changed, and the time now: the retry delay counts down. */
+  readonly connectionAt?: string | null
+  readonly now?: number
 }
 
 /** An API key as the header shows it: its first 4 and last 2 characters. */
@@ -24,10 +27,12 @@ export function maskKey(key: string): string {
 /** Lines the header takes. */
 export const headerHeight = (open: boolean): number => (open ? 4 : 1)
 
-function connectionText(c: ConnectionState | null): StyledLine {
+function connectionText(c: ConnectionState | null, at: string | null | undefined, now: number | undefined): StyledLine {
   if (c === null) return {text: '… connecting', style: 'pending'}
   if (c.state === 'connected') return {text: '● connected', style: 'ok'}
-  const retry = c.retryInMs === null ? '' : `, retrying in ${Math.ceil(c.retryInMs / 1000)}s`
+  const since = at && now !== undefined ? Math.max(0, now - Date.parse(at)) : 0
+  const left = c.retryInMs === null ? null : Math.max(0, c.retryInMs - since)
+  const retry = left === null ? '' : left > 0 ? `, retrying in ${Math.ceil(left / 1000)}s` : ', retrying…'
   return {text: `○ disconnected: ${oneLine(c.reason)}${retry}`, style: 'fail'}
 }
 
@@ -43,7 +48,7 @@ export function headerLines(p: HeaderProps): StyledLine[][] {
   const title: StyledLine[] = [
     {text: ` junkmail${p.title ? ` ${oneLine(p.title)}` : ''} `, style: 'title'},
     {text: ' ', style: 'plain'},
-    connectionText(p.connection),
+    connectionText(p.connection, p.connectionAt, p.now),
   ]
   if (s) {
     const c = s.counts

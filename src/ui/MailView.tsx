@@ -1,12 +1,11 @@
 import {Box, Text} from 'ink'
 import {useEffect, useState} from 'react'
 import {oneLine} from '../cli/terminal-text.js'
-import {Footer} from './Footer.js'
 import {localClock, shortSize} from './format-time.js'
 import {MessageView} from './MessageView.js'
 import {messageOf} from './use-event-window.js'
 import {useKeys} from './use-keys.js'
-import {useViewer} from './viewer-context.js'
+import {useKeyHints, useViewer} from './viewer-context.js'
 import type {AddressSummary, EmailSummary} from './viewer-contract.js'
 
 export interface MailViewProps {
@@ -69,9 +68,10 @@ export function MailView({revision, width, height, onClose}: MailViewProps) {
     } else if (input === 'q') quit()
   }, reading === null)
 
+  useKeyHints(reading ? ['↑↓ scroll', 'Esc back'] : ['↑↓ choose', tab === 'mail' ? 'Enter read' : 'Enter its mail', 'Tab mail/addresses', address ? 'Esc all mail' : 'Esc back'])
   if (reading) return <MessageView emailId={reading} width={width} height={height} onClose={() => setReading(null)} />
 
-  const room = Math.max(1, height - 4)
+  const room = Math.max(1, height - 2)
   const start = Math.max(0, Math.min(at - Math.floor(room / 2), list.length - room))
   const tabText = (name: 'mail' | 'addresses', label: string) => (
     <Text bold={color && tab === name} inverse={color && tab === name}>
@@ -118,8 +118,6 @@ export function MailView({revision, width, height, onClose}: MailViewProps) {
           })
         )}
       </Box>
-      <Text> </Text>
-      <Footer hints={['↑↓ choose', tab === 'mail' ? 'Enter read' : 'Enter its mail', 'Tab mail/addresses', address ? 'Esc all mail' : 'Esc back']} tail={['q quit']} width={width} />
     </Box>
   )
 }

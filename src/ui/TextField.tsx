@@ -40,12 +40,13 @@ export function TextField({value, onChange, focus, placeholder, width}: TextFiel
 
   let shown = oneLine(value)
   if (width !== undefined && shown.length > width - 1) shown = `…${shown.slice(shown.length - (width - 2))}`
-  const cursor = focus ? (color ? <Text inverse> </Text> : '_') : ''
+  // One cell for the cursor, focused or not: the placeholders of a form line up.
+  const cursor = focus ? (color ? <Text inverse> </Text> : '_') : value === '' ? ' ' : ''
   return (
     <Text wrap="truncate-end">
       {shown}
       {cursor}
-      {value === '' && placeholder ? <Text dimColor>{(focus ? ' ' : '') + oneLine(placeholder)}</Text> : null}
+      {value === '' && placeholder ? <Text dimColor>{oneLine(placeholder)}</Text> : null}
     </Text>
   )
 }

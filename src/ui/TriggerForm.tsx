@@ -2,11 +2,10 @@ import {Box, Text} from 'ink'
 import {useEffect, useState} from 'react'
 import type {PublicWebhook} from '../emulator/emulator-events.js'
 import {oneLine} from '../cli/terminal-text.js'
-import {Footer} from './Footer.js'
 import {TextField} from './TextField.js'
 import {messageOf} from './use-event-window.js'
 import {useKeys} from './use-keys.js'
-import {useViewer} from './viewer-context.js'
+import {useKeyHints, useViewer} from './viewer-context.js'
 import type {CatalogEntry} from './viewer-contract.js'
 
 export interface TriggerFormProps {
@@ -93,7 +92,7 @@ export function TriggerForm({webhooks, width, height, onClose}: TriggerFormProps
     }
   }, !sending)
 
-  const hints = entry ? ['Enter sends', '↑↓ Tab field', '←→ target', 'Esc back'] : ['↑↓ choose', 'Enter edit fields', 'Esc back']
+  useKeyHints(entry ? ['Enter sends', '↑↓ Tab field', '←→ target', 'Esc back'] : ['↑↓ choose', 'Enter edit fields', 'Esc back'], entry ? [] : ['q quit'])
   const body = Math.max(1, height - 3)
   if (!entry) {
     const list = catalog ?? []
@@ -119,13 +118,12 @@ export function TriggerForm({webhooks, width, height, onClose}: TriggerFormProps
         <Text color={color ? 'red' : undefined} wrap="truncate-end">
           {error ? `Error: ${oneLine(error)}` : ' '}
         </Text>
-        <Footer hints={hints} tail={['q quit']} width={width} />
       </Box>
     )
   }
 
   const labelWidth = Math.max(8, ...fields.map((f) => f.length)) + 2
-  const rowsRoom = Math.max(1, height - 5)
+  const rowsRoom = Math.max(1, height - 3)
   const start = Math.max(0, Math.min(field - Math.floor(rowsRoom / 2), targetRow + 1 - rowsRoom))
   const rows = [...fields.map((f, i) => ({i, f})), {i: targetRow, f: ''}].slice(start, start + rowsRoom)
   return (
@@ -167,7 +165,6 @@ export function TriggerForm({webhooks, width, height, onClose}: TriggerFormProps
       <Text color={color && error ? 'red' : undefined} dimColor={sending} wrap="truncate-end">
         {sending ? 'Sending…' : error ? `Error: ${oneLine(error)}` : ' '}
       </Text>
-      <Footer hints={hints} tail={[]} width={width} />
     </Box>
   )
 }

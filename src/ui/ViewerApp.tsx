@@ -26,7 +26,7 @@ import {KeyRouter, useKeys} from './use-keys.js'
 import {useNow} from './use-now.js'
 import {useTerminalSize} from './use-terminal-size.js'
 import {createViewState, selectedRow, viewReducer, type NoticeLevel, type ViewAction, type ViewOptions, type ViewState} from './view-state.js'
-import {ViewerContext, type ViewerTools} from './viewer-context.js'
+import {ViewerContext, type KeyHints, type ViewerTools} from './viewer-context.js'
 import type {ViewerActions, ViewerSource} from './viewer-contract.js'
 import {WebhooksView} from './WebhooksView.js'
 
@@ -94,7 +94,8 @@ function Viewer(props: ViewerAppProps) {
     quitting.current = true
     onQuit()
   }, [onQuit])
-  const tools = useMemo<ViewerTools>(() => ({actions, color, clipboard, notify, quit}), [actions, color, clipboard, notify, quit])
+  const [keyHints, setKeyHints] = useState<KeyHints | null>(null)
+  const tools = useMemo<ViewerTools>(() => ({actions, color, clipboard, notify, quit, setKeyHints}), [actions, color, clipboard, notify, quit])
   useOutput(props.output, dispatch)
 
   const labels = useMemo(() => new Map(state.webhooks.length > 1 ? state.webhooks.map((w, i) => [w.id, `#${i + 1}`] as const) : []), [state.webhooks])
@@ -105,11 +106,9 @@ function Viewer(props: ViewerAppProps) {
   const headerOpen = state.headerOpen !== size.rows < 24
   const wide = columns >= SIDE_PANE_COLUMNS
   const screen = state.screen
-  const ownFooter = screen === 'trigger' || screen === 'webhooks' || screen === 'mail'
   const promptHeight = prompt ? chooserHeight(prompt.choices.length) : 0
-  // Room for the body and the keys line (views with keys of their own draw it themselves).
-  const frame = Math.max(2, height - headerHeight(headerOpen) - 1 - promptHeight)
-  const bodyHeight = frame - 1
+  // Room for the body, between the header and the status and keys lines.
+  const bodyHeight = Math.max(1, height - headerHeight(headerOpen) - 2 - promptHeight)
   const listHeight = Math.max(1, bodyHeight - 1)
   const sideBySide = screen === 'detail' && wide
   const listWidth = sideBySide ? Math.floor(columns * 0.45) : columns
@@ -164,9 +163,9 @@ function Viewer(props: ViewerAppProps) {
   const detailRow = state.detailId ? state.events.find((r) => r.id === state.detailId) : undefined
   let body: ReactNode
   if (screen === 'help') body = <HelpScreen width={columns} height={bodyHeight} onClose={back} />
-  else if (screen === 'trigger') body = <TriggerForm webhooks={state.webhooks} width={columns} height={frame} onClose={back} />
-  else if (screen === 'webhooks') body = <WebhooksView webhooks={state.webhooks} width={columns} height={frame} dispatch={dispatch} onClose={back} />
-  else if (screen === 'mail') body = <MailView revision={state.mailRevision} width={columns} height={frame} onClose={back} />
+  else if (screen === 'trigger') body = <TriggerForm webhooks={state.webhooks} width={columns} height={bodyHeight} onClose={back} />
+  else if (screen === 'webhooks') body = <WebhooksView webhooks={state.webhooks} width={columns} height={bodyHeight} dispatch={dispatch} onClose={back} />
+  else if (screen === 'mail') body = <MailView revision={state.mailRevision} width={columns} height={bodyHeight} onClose={back} />
   else if (screen === 'notices') body = <NoticesView notices={state.notices} width={columns} height={bodyHeight} onClose={back} />
   else {
     const showList = screen === 'list' || sideBySide
@@ -214,7 +213,17 @@ function Viewer(props: ViewerAppProps) {
   return (
     <ViewerContext.Provider value={tools}>
       <FullScreen size={size}>
-        <Header status={status} apiKey={source.apiKey} connection={state.connection} title={props.title} open={headerOpen} width={columns} storeError={state.storeError ?? status?.storeError ?? null} />
+        <Header
+          status={status}
+          apiKey={source.apiKey}
+          connection={state.connection}
+          connectionAt={state.connectionAt}
+          now={now}
+          title={props.title}
+          open={headerOpen}
+          width={columns}
+          storeError={state.storeError ?? status?.storeError ?? null}
+        />
         {body}
         {prompt ? (
           <Chooser
@@ -230,7 +239,7 @@ function Viewer(props: ViewerAppProps) {
           />
         ) : null}
         <StatusLine state={state} now={now} width={columns} onFilter={onFilter} />
-        {ownFooter ? null : <Footer hints={hints} width={columns} />}
+        <Footer hints={keyHints?.hints ?? hints} tail={keyHints?.tail} width={columns} />
       </FullScreen>
     </ViewerContext.Provider>
   )

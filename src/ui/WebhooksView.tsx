@@ -2,12 +2,11 @@ import {Box, Text} from 'ink'
 import {useEffect, useState, type Dispatch} from 'react'
 import type {PublicWebhook} from '../emulator/emulator-events.js'
 import {oneLine} from '../cli/terminal-text.js'
-import {Footer} from './Footer.js'
 import {TextField} from './TextField.js'
 import {messageOf} from './use-event-window.js'
 import {useKeys} from './use-keys.js'
 import type {ViewAction} from './view-state.js'
-import {useViewer} from './viewer-context.js'
+import {useKeyHints, useViewer} from './viewer-context.js'
 
 export interface WebhooksViewProps {
   readonly webhooks: readonly PublicWebhook[]
@@ -137,6 +136,17 @@ export function WebhooksView({webhooks, width, height, dispatch, onClose}: Webho
     else if (input === 'q') quit()
   }, !busy)
 
+  useKeyHints(
+    mode.kind === 'secret'
+      ? ['y copy it', 'Enter or Esc done']
+      : mode.kind === 'create'
+        ? ['Enter creates', '↑↓ Tab field', 'Space toggles', 'Esc cancel']
+        : mode.kind === 'confirm'
+          ? ['y deletes', 'n keeps']
+          : ['↑↓ choose', 'n new', 'd delete', 'e enable', 'Esc back'],
+    mode.kind === 'list' ? ['q quit'] : [],
+  )
+
   const status = (
     <Text color={color && error ? 'red' : undefined} dimColor={!error} wrap="truncate-end">
       {busy ? 'Working…' : error ? `Error: ${oneLine(error)}` : ' '}
@@ -154,14 +164,12 @@ export function WebhooksView({webhooks, width, height, dispatch, onClose}: Webho
           {'  '}
           {oneLine(mode.secret)}
         </Text>
-        <Box flexGrow={1} />
-        <Footer hints={['y copy it', 'Enter or Esc done']} tail={[]} width={width} />
       </Box>
     )
   }
 
   if (mode.kind === 'create') {
-    const room = Math.max(1, height - 5)
+    const room = Math.max(1, height - 4)
     const start = Math.max(0, Math.min(focus - 1 - Math.floor(room / 2), types.length - room))
     return (
       <Box flexDirection="column" width={width} height={height}>
@@ -186,12 +194,11 @@ export function WebhooksView({webhooks, width, height, dispatch, onClose}: Webho
           })}
         </Box>
         {status}
-        <Footer hints={['Enter creates', '↑↓ Tab field', 'Space toggles', 'Esc cancel']} tail={[]} width={width} />
       </Box>
     )
   }
 
-  const room = Math.max(1, height - 4)
+  const room = Math.max(1, height - 3)
   const start = Math.max(0, Math.min(at - Math.floor(room / 2), webhooks.length - room))
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -224,7 +231,6 @@ export function WebhooksView({webhooks, width, height, dispatch, onClose}: Webho
       ) : (
         status
       )}
-      <Footer hints={['↑↓ choose', 'n new', 'd delete', 'e enable', 'Esc back']} tail={['q quit']} width={width} />
     </Box>
   )
 }

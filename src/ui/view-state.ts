@@ -87,6 +87,8 @@ export interface ViewState {
   readonly requests: number
   /** null until the feed first says where it stands. */
   readonly connection: ConnectionState | null
+  /** When it last changed (ISO-8601): a retry delay counts down from there. */
+  readonly connectionAt: string | null
   readonly connectedOnce: boolean
   /** Bumped when the emulator run changes (a fresh connection): everything is loaded again. */
   readonly generation: number
@@ -152,6 +154,7 @@ export function createViewState(options: Partial<ViewOptions> = {}, listHeight =
     request: {id: 1, kind: 'head', limit: o.pageSize},
     requests: 1,
     connection: null,
+    connectionAt: null,
     connectedOnce: false,
     generation: 0,
     lastSeq: 0,
@@ -338,7 +341,7 @@ function notice(s: ViewState, level: NoticeLevel, text: string, time: string): V
 
 function connection(s: ViewState, state: ConnectionState, time: string): ViewState {
   const was = s.connection?.state
-  let next: ViewState = {...s, connection: state}
+  let next: ViewState = {...s, connection: state, connectionAt: time}
   if (state.state === 'disconnected') {
     return was === 'disconnected' ? next : notice(next, 'warn', `Disconnected: ${state.reason}`, time)
   }

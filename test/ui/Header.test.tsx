@@ -23,6 +23,14 @@ describe('Header', () => {
     expect(folded).toEqual([' junkmail  … connecting  0 events · 0 webhooks · 0 pending  store cannot write: EIO'])
   })
 
+  it('counts down to the next try while disconnected', () => {
+    const at = new Date(10_000).toISOString()
+    const line = (now: number) => text(headerLines({status: null, apiKey: 'k', connection: {state: 'disconnected', reason: 'gone', retryInMs: 5000}, connectionAt: at, now, open: false, width: 80, storeError: null}))[0]
+    expect(line(10_000)).toContain('○ disconnected: gone, retrying in 5s')
+    expect(line(12_500)).toContain('retrying in 3s')
+    expect(line(16_000)).toContain('retrying…')
+  })
+
   it('says when disconnected, and when it will try again', async () => {
     const fake = new FakeEmulator()
     const s = await renderWithTools(fake, <Header status={null} apiKey="jm_test_local" connection={{state: 'disconnected', reason: 'ECONNREFUSED\u001b[2J', retryInMs: 1500}} open width={80} storeError={null} />)

@@ -276,6 +276,29 @@ describe('the viewer: main list', () => {
   })
 })
 
+describe('the viewer: views', () => {
+  it('t, w, m, n open their views with their keys on the last line (the status line above it); Esc comes back', async () => {
+    const {fake} = emulator(1)
+    fake.receiveMail('box@junkmail.local', 'a@example.com', 'Hi')
+    const s = await renderViewer(fake, {columns: 80, rows: 24})
+    await s.waitFor('a@example.com')
+    const views: Array<[string, string, RegExp]> = [
+      ['t', 'Trigger an event · pick one', /↑↓ choose {2}Enter edit fields {2}Esc back {2}q quit$/],
+      ['w', 'Webhooks (1)', /↑↓ choose {2}n new {2}d delete {2}e enable {2}Esc back {2}q quit$/],
+      ['m', 'Mail (1)', /Tab mail\/addresses {2}Esc back {2}q quit$/],
+      ['n', 'Notices, newest first', /↑↓ scroll {2}Esc back {2}\? help {2}q quit$/],
+    ]
+    for (const [key, title, keys] of views) {
+      await s.press(key)
+      const f = await s.waitFor(title)
+      expect(f.split('\n')).toHaveLength(23)
+      expect(f.split('\n').at(-1)).toMatch(keys)
+      await s.press(KEY.escape)
+      await s.waitFor('TIME     EVENT')
+    }
+  })
+})
+
 describe('the viewer: actions', () => {
   it('r resends the selected event; with several webhooks it asks: all of them or one', async () => {
     const {fake, hooks} = emulator(2)

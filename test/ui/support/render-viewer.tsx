@@ -166,6 +166,7 @@ export async function renderWithTools(fake: FakeEmulator, element: ReactElement,
     clipboard,
     notify: (level, text) => o.notices?.push([level, text]),
     quit: () => counter.quits++,
+    setKeyHints: () => undefined,
   }
   const wrap = (e: ReactElement) => (
     <ViewerContext.Provider value={tools}>

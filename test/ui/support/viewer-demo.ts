@@ -45,7 +45,9 @@ function fire(): void {
 
 fake.history(30)
 const timer = rate > 0 ? setInterval(fire, 1000 / rate) : null
-runViewer({source: fake.source, actions: fake, title: 'demo'}).then(
+// DEMO_HEADLESS=1: the simulation alone, to compare the viewer's cost with.
+const ran = process.env.DEMO_HEADLESS ? new Promise<void>(() => undefined) : runViewer({source: fake.source, actions: fake, title: 'demo'})
+ran.then(
   () => {
     if (timer) clearInterval(timer)
     process.stdout.write('viewer closed\n')
