@@ -7,8 +7,10 @@ export const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l\u001b[?25h'
 
 /**
  * Enters the alternate screen and returns the function that leaves it (once, whatever calls it
- * first). If the process exits before (an uncaught error, `process.exit` in a signal handler), the
- * screen is restored then, synchronously, and the terminal's raw mode released.
+ * first). If the process exits before (`process.exit` in a signal handler), the screen is restored
+ * then, synchronously, and the terminal's raw mode released. An uncaught error that will end the
+ * process (no `uncaughtException` listener) restores it before Node prints the error, so that the
+ * error is on the normal screen, where it stays.
  */
 export function enterAlternateScreen(stdout: NodeJS.WriteStream, stdin?: NodeJS.ReadStream): () => void {
   let done = false
@@ -25,6 +27,7 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream, stdin?: NodeJS.
     if (done) return
     done = true
     process.off('exit', atExit)
+    process.off('uncaughtExceptionMonitor', beforeCrash)
     try {
       if (stdin?.isTTY && stdin.isRaw) stdin.setRawMode(false)
     } catch {
@@ -33,7 +36,11 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream, stdin?: NodeJS.
     write(LEAVE_ALTERNATE_SCREEN, sync)
   }
   const atExit = () => leave(true)
+  const beforeCrash = () => {
+    if (process.listenerCount('uncaughtException') === 0) leave(true)
+  }
   process.on('exit', atExit)
+  process.on('uncaughtExceptionMonitor', beforeCrash)
   write(ENTER_ALTERNATE_SCREEN, false)
   return () => leave(false)
 }

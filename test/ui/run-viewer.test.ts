@@ -12,6 +12,7 @@ interface ChildResult {
   result: string
   out: string
   raw: boolean[]
+  stderr: string
 }
 
 /** Runs the viewer in a child process (see viewer-child.ts); `onReady` may signal it. */
@@ -32,7 +33,7 @@ function runChild(mode: string, env: Record<string, string | undefined> = {}, on
     child.on('close', (code) => {
       const line = stdout.trim().split('\n').at(-1) ?? ''
       try {
-        resolve(JSON.parse(line) as ChildResult)
+        resolve({...(JSON.parse(line) as ChildResult), stderr})
       } catch {
         reject(new Error(`child exited ${code} without a result:\n${stdout}\n${stderr}`))
       }
@@ -99,4 +100,11 @@ describe('runViewer', () => {
     expect(thrown.out.endsWith(LEAVE_ALTERNATE_SCREEN)).toBe(true)
     expect(thrown.raw.at(-1) ?? false).toBe(false)
   }, 30_000)
+
+  it('an uncaught error elsewhere in the process: the screen is restored before Node prints it', async () => {
+    const crashed = await runChild('crash')
+    expect(crashed.result).toBe('exited')
+    expect(crashed.out.endsWith(LEAVE_ALTERNATE_SCREEN)).toBe(true)
+    expect(crashed.stderr).toContain('Error: boom in the emulator')
+  }, 20_000)
 })

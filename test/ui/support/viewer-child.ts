@@ -57,6 +57,15 @@ async function drawn(): Promise<void> {
 if (mode === 'quit') void drawn().then(() => input.write('q'))
 if (mode === 'abort') void drawn().then(() => controller.abort())
 if (mode === 'signal') void drawn().then(() => process.stderr.write('ready\n'))
+if (mode === 'crash') {
+  void drawn().then(() => {
+    // Registered now, after the viewer's own: runs once the viewer has left the alternate screen.
+    process.on('exit', () => finish('exited'))
+    setTimeout(() => {
+      throw new Error('boom in the emulator')
+    })
+  })
+}
 ran.then(
   () => finish('resolved'),
   (error: unknown) => finish(`rejected: ${error instanceof Error ? error.message : String(error)}`),
