@@ -1,0 +1,73 @@
+import {Box, Text} from 'ink'
+import {useEffect, useState} from 'react'
+import {oneLine} from '../cli/terminal-text.js'
+import {textLines, type StyledLine} from './detail-lines.js'
+import {localClock, shortSize} from './format-time.js'
+import {scrollPosition, ScrollView} from './ScrollView.js'
+import {messageOf} from './use-event-window.js'
+import {useKeys} from './use-keys.js'
+import {useScroll} from './use-scroll.js'
+import {useViewer} from './viewer-context.js'
+import type {EmailDetail} from './viewer-contract.js'
+
+/** A received message as lines: the envelope facts, its headers, its text, its attachments. */
+export function messageLines(m: EmailDetail, width: number): StyledLine[] {
+  const lines: StyledLine[] = []
+  const add = (text: string, style: StyledLine['style'] = 'plain') => lines.push({text, style})
+  add(oneLine(m.subject || '(no subject)'), 'title')
+  add(oneLine(`From ${m.from}`))
+  add(oneLine(`To ${m.to}`))
+  add(`Received ${localClock(m.receivedAt)} (${m.receivedAt}) · ${shortSize(m.size)}`, 'dim')
+  add('')
+  add('Text', 'title')
+  if (m.text === null || m.text === '') add(m.html ? `(no text part; an HTML part of ${shortSize(Buffer.byteLength(m.html))})` : '(no text)', 'dim')
+  else for (const line of textLines(m.text, width)) add(line)
+  add('')
+  add(`Attachments (${m.attachments.length})`, 'title')
+  if (m.attachments.length === 0) add('none', 'dim')
+  for (const a of m.attachments) add(oneLine(`${a.index}  ${a.filename ?? '(no name)'}  ${a.contentType}  ${shortSize(a.size)}`))
+  add('')
+  add(`Headers (${m.headers.length})`, 'title')
+  for (const h of m.headers) add(oneLine(`${h.name}: ${h.value}`))
+  return lines
+}
+
+/** One received message: ↑↓ scroll, Esc back. */
+export function MessageView({emailId, width, height, onClose}: {readonly emailId: string; readonly width: number; readonly height: number; readonly onClose: () => void}) {
+  const {actions, color, quit} = useViewer()
+  const [message, setMessage] = useState<EmailDetail | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    let live = true
+    actions.email(emailId).then(
+      (m) => live && setMessage(m),
+      (e: unknown) => live && setError(messageOf(e)),
+    )
+    return () => {
+      live = false
+    }
+  }, [actions, emailId])
+  const lines = message ? messageLines(message, width) : []
+  const bodyHeight = Math.max(1, height - 1)
+  const scroll = useScroll(lines.length, bodyHeight)
+  useKeys((input, key) => {
+    if (scroll.onKey(input, key)) return
+    if (key.escape) onClose()
+    else if (input === 'q') quit()
+  })
+  const position = scrollPosition(scroll.top, bodyHeight, lines.length)
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold={color} wrap="truncate-end">
+        Message{position ? ` · ${position}` : ''} · Esc back
+      </Text>
+      {message ? (
+        <ScrollView lines={lines} top={scroll.top} height={bodyHeight} width={width} />
+      ) : (
+        <Text color={color && error ? 'red' : undefined} dimColor={!error} wrap="truncate-end">
+          {error ? `Could not read the message: ${oneLine(error)}` : 'Loading…'}
+        </Text>
+      )}
+    </Box>
+  )
+}
