@@ -45,6 +45,7 @@ Every flag can also be set by the environment variable named next to it.`
     'max-events': Flags.integer({description: 'History cap: oldest finished events (and their attempts) beyond this are pruned and counted.', default: 50_000, min: 1, env: 'JUNKMAIL_MAX_EVENTS'}),
     'smtp-port': Flags.integer({description: 'SMTP port of the mail sink; 0 picks a free one.', default: 7325, min: 0, max: 65535, env: 'JUNKMAIL_SMTP_PORT'}),
     smtp: Flags.boolean({description: 'Start the SMTP sink (--no-smtp: API and webhooks only).', default: true, allowNo: true}),
+    tui: Flags.boolean({description: 'The interactive event viewer on a terminal (--no-tui: plain log lines). Never under --json, CI or without a terminal.', default: true, allowNo: true, env: 'JUNKMAIL_TUI'}),
     'strict-recipients': Flags.boolean({description: 'Refuse mail to unknown addresses (550) instead of creating them on the fly.', default: false, env: 'JUNKMAIL_STRICT_RECIPIENTS'}),
     'max-message-size': Flags.integer({description: 'Largest message accepted, in bytes (larger: 552).', default: 10 * 1024 * 1024, min: 1024, env: 'JUNKMAIL_MAX_MESSAGE_SIZE'}),
     'max-recipients': Flags.integer({description: 'Most recipients per message (more: 452).', default: 50, min: 1, env: 'JUNKMAIL_MAX_RECIPIENTS'}),
@@ -84,7 +85,11 @@ Every flag can also be set by the environment variable named next to it.`
         ? {key: await readFile(flags['smtp-tls-key']), cert: await readFile(flags['smtp-tls-cert'])}
         : undefined
     try {
+      // The viewer only where it can run: a terminal on stdin and stdout, CI unset, no --json.
+      const {viewerUnavailable} = await import('../src/ui/run-viewer.js')
+      const tui = flags.tui && !this.jsonEnabled() && viewerUnavailable() === null
       await runDevSession({
+        tui,
         host: flags.host,
         allowedHosts: flags['allowed-hosts'],
         port: flags.port,

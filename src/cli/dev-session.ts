@@ -12,6 +12,8 @@ export interface DevSessionOptions extends EmulatorOptions {
   readonly forwardEvents?: readonly string[]
   /** NDJSON on stdout instead of log lines. */
   readonly json: boolean
+  /** The interactive viewer instead of log lines (the caller checked the terminal can run it). */
+  readonly tui?: boolean
   /** Where lines go. @default process.stdout */
   readonly out?: NodeJS.WritableStream
   /** Aborting it stops the session. */
@@ -62,6 +64,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
   try {
     const forward = options.forwardTo ? await forwardTo(emulator, options.forwardTo, options.forwardEvents) : null
     const apiUrl = `${emulator.url}/api/v1`
+    if (options.tui) return await runTui(emulator, forward, options.signal, write, flush)
 
     if (options.json) {
       json('ready', {
@@ -126,6 +129,33 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
     throw error
   } finally {
     process.off('exit', flush)
+  }
+}
+
+/**
+ * `dev` with the event viewer: it runs in this process over the emulator's own feed (and its API
+ * for actions) until the user quits or `signal` aborts; then the emulator stops cleanly and one line
+ * says so on the normal screen. `--forward-to`'s secret is a notice in the viewer.
+ */
+async function runTui(emulator: RunningEmulator, forward: ForwardTarget | null, signal: AbortSignal, write: (line: string) => void, flush: () => void): Promise<void> {
+  const [{runViewer}, {inProcessSource}, {httpActions}, {ApiClient}] = await Promise.all([
+    import('../ui/run-viewer.js'),
+    import('../ui/sources/in-process-source.js'),
+    import('../ui/sources/http-actions.js'),
+    import('./api-client.js'),
+  ])
+  if (forward) {
+    const verb = forward.reused ? 'reused' : 'registered'
+    emulator.context.feed.append({kind: 'notice', code: 'forward_to', message: `forwarding ${forward.events.join(', ')} to ${forward.url}: webhook ${forward.webhookId} ${verb}, secret ${forward.secret}`})
+  }
+  emulator.resumeBacklog()
+  try {
+    await runViewer({source: inProcessSource(emulator), actions: httpActions(new ApiClient(emulator.url, emulator.apiKey)), signal, title: 'dev'})
+  } finally {
+    const pending = emulator.context.store.counts().pendingDeliveries
+    await emulator.stop()
+    write(`junkmail dev stopped.${pending && emulator.dataDir ? ` ${pending} pending deliver${pending === 1 ? 'y is' : 'ies are'} kept and resume at the next start.` : ''}`)
+    flush()
   }
 }
 

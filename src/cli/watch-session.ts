@@ -24,10 +24,7 @@ export interface WatchOptions {
   readonly signal: AbortSignal
 }
 
-/**
- * The terminal viewer's entry point, which the Ink UI provides as `src/ui/run-viewer` (loaded only
- * here, and only on a terminal). It resolves when the user quits or `signal` aborts.
- */
+/** The terminal viewer's entry point (src/ui/run-viewer): it resolves when the user quits or `signal` aborts. */
 export type RunViewer = (options: {source: ViewerSource; actions: ViewerActions; signal: AbortSignal}) => Promise<void>
 
 /** The stream could not be resumed and no retry would change that (a refused key, a bad `--since`). */
@@ -56,19 +53,11 @@ export async function runWatch(options: WatchOptions): Promise<void> {
   return printLines(source, () => source.target.apiUrl, options)
 }
 
-/** The Ink viewer, when this is a terminal it can drive and it is built in; null otherwise. */
+/** The Ink viewer, when this is a terminal it can drive (stdin and stdout terminals, CI unset); null otherwise. */
 async function terminalViewer(): Promise<RunViewer | null> {
-  if (!process.stdin.isTTY || !process.stdout.isTTY || process.env.CI) return null
-  // Not there until the UI lands: a path TypeScript does not resolve, and a miss is no error.
-  const hook = '../ui/run-viewer.js'
-  try {
-    const loaded = (await import(hook)) as {runViewer?: RunViewer}
-    return loaded.runViewer ?? null
-  } catch (error) {
-    // Only the hook itself missing: a viewer that is there but broken is an error to see.
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /run-viewer/.test((error as Error).message)) return null
-    throw error
-  }
+  const {runViewer, viewerUnavailable} = await import('../ui/run-viewer.js')
+  if (viewerUnavailable() !== null) return null
+  return (options) => runViewer({...options, title: 'watch'})
 }
 
 /** The plain tail: one line per happening, batched into one write per turn of the event loop. */
