@@ -23,6 +23,12 @@ export function statusParts(s: ViewState, now: number, color: boolean): StyledLi
   return parts
 }
 
+/** An info notice is on the status line and will go by itself: the time must tick until then. */
+export function noticeExpires(notices: readonly Notice[], now: number): boolean {
+  const last = notices.at(-1)
+  return last !== undefined && last.level === 'info' && latestNotice(notices, now) !== null
+}
+
 function latestNotice(notices: readonly Notice[], now: number): Notice | null {
   const last = notices.at(-1)
   if (!last) return null

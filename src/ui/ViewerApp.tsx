@@ -17,7 +17,7 @@ import {MailView} from './MailView.js'
 import {NoticesView} from './NoticesView.js'
 import type {OutputTap} from './output-capture.js'
 import {signedCurl} from './signed-curl.js'
-import {StatusLine} from './StatusLine.js'
+import {noticeExpires, StatusLine} from './StatusLine.js'
 import {TriggerForm} from './TriggerForm.js'
 import {useEmulatorFacts} from './use-emulator-facts.js'
 import {messageOf, useEventWindow} from './use-event-window.js'
@@ -79,8 +79,8 @@ function Viewer(props: ViewerAppProps) {
   useFeed(source, dispatch, props.flushMs)
   useEventWindow(actions, state, dispatch)
   const status = useEmulatorFacts(source, actions, dispatch, state)
-  const [ticking, setTicking] = useState(false)
-  const now = useNow(ticking ? 250 : 1000)
+  const [tickMs, setTickMs] = useState<number | null>(null)
+  const now = useNow(tickMs)
   const [prompt, setPrompt] = useState<Prompt | null>(null)
   const selection = useRef<DetailSelection | null>(null)
   const onSelection = useCallback((s: DetailSelection | null) => {
@@ -119,10 +119,13 @@ function Viewer(props: ViewerAppProps) {
   useEffect(() => {
     if (listHeight !== state.listHeight) dispatch({type: 'resize', listHeight})
   }, [listHeight, state.listHeight])
-  // Countdowns on screen: the clock ticks four times a second, else once.
+  // The clock ticks only for what shows the time passing: countdowns on screen four times a
+  // second; an info notice (until it goes) or the reconnection delay once a second; else never.
   const onScreen = state.visible.slice(state.scrollTop, state.scrollTop + listHeight)
   const countdowns = screen === 'detail' || onScreen.some((r) => rowTicks(r, now))
-  useEffect(() => setTicking(countdowns), [countdowns])
+  const waiting = noticeExpires(state.notices, now) || (state.connection !== null && state.connection.state !== 'connected' && state.connection.retryInMs !== null)
+  const wantedTick = countdowns ? 250 : waiting ? 1000 : null
+  useEffect(() => setTickMs(wantedTick), [wantedTick])
 
   // Ctrl+C quits from anywhere, text fields included.
   useKeys((input, key) => {

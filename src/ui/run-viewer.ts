@@ -32,11 +32,12 @@ export interface RunViewerOptions {
 }
 
 /**
- * Frames a second at most. Ink draws the whole screen at every frame (most of the viewer's CPU at
- * high event rates: measuring each character of the output); happenings come in 15 times a
- * second, and a key still shows within a frame (66 ms).
+ * Frames a second at most. Happenings are applied 15 times a second (use-feed), so under load the
+ * list redraws about that often whatever this is; the cap only decides how long a key waits for
+ * its frame: at 15 a key waited up to 66 ms behind the last redraw (p95 120 ms at 200 events/s,
+ * bench/tui.js), at 30 up to 33 ms, for the same CPU (the redraws are the happenings').
  */
-export const MAX_FPS = 15
+export const MAX_FPS = 30
 // Ink's incrementalRendering (only changed lines written) is left off: in tmux it left stale lines
 // on screen after a resize.
 

@@ -263,6 +263,29 @@ describe('the viewer: main list', () => {
     expect(f).toContain('Store cannot write: ENOSPC: no space left on device')
   })
 
+  it('renders nothing while nothing on screen changes: the clock ticks only for a countdown, a notice to expire or a reconnection', async () => {
+    const {fake} = emulator()
+    const done = fake.fire('email.received', {subject: 'delivered'})
+    fake.attempt(done.id, {status: 200, durationMs: 3})
+    const s = await renderViewer(fake)
+    await s.waitFor('✓ 200 3ms')
+    await tick(1300)
+    const frames = s.r.frames.length
+    await tick(2200)
+    expect(s.r.frames.length - frames).toBe(0)
+    // A countdown on screen starts the clock again, and it stops once the countdown is over.
+    const failing = fake.fire('email.received', {subject: 'failing'})
+    fake.attempt(failing.id, {status: 500, nextInMs: 2000})
+    await s.waitFor(/✗ 500 1\/5 next 0:02/)
+    await s.waitFor(/✗ 500 1\/5 next 0:01/, 1500)
+    fake.attempt(failing.id, {status: 200, durationMs: 5})
+    await s.waitFor('✓ 200 5ms')
+    await tick(1300) // the header's counts are asked again a second after a happening
+    const later = s.r.frames.length
+    await tick(1500)
+    expect(s.r.frames.length - later).toBe(0)
+  })
+
   it('a new emulator run (fresh connection) starts the list over', async () => {
     const {fake} = emulator()
     fake.fire('email.received', {subject: 'from the old run'}, {quiet: true})
