@@ -14,6 +14,11 @@
 // Environment (all optional):
 //   BENCH_RUNS=10      timed runs of each command
 //   BENCH_JSON=1       also print the figures as one JSON line at the end
+//   BENCH_REFERENCE=DIR another built checkout of junkmail (e.g. a worktree of an older commit, with
+//                      its own node_modules or a symlink to this one's): each command is also timed
+//                      with DIR/bin/run.js, runs alternating with this checkout's, and the ratio
+//                      (this / reference, medians) is printed. Against the commit before a change,
+//                      this shows whether it made the CLI slower.
 //
 // Exit status: 0 every target met, 1 a target missed, 2 the benchmark could not run properly.
 import {spawn} from 'node:child_process'
@@ -30,6 +35,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1) fail(`BENCH_RUNS must be a whole number
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
+const reference = process.env.BENCH_REFERENCE ? {root: process.env.BENCH_REFERENCE, bin: join(process.env.BENCH_REFERENCE, 'bin', 'run.js')} : null
 const commandsDir = join(root, 'dist', 'commands')
 try {
   await readdir(commandsDir)
@@ -54,13 +60,24 @@ try {
     {name: 'junkmail webhooks list', args: ['webhooks', 'list', ...emulator.flags], check: 'http://127.0.0.1:9/hook-3'},
   ]
   const results = []
+  if (reference) console.log(`reference: ${reference.root} (runs alternate with this checkout's)`)
   for (const command of commands) {
     await run(command.args, command)
+    if (reference) await run(command.args, command, reference)
     const times = []
-    for (let i = 0; i < RUNS; i++) times.push(await run(command.args, command))
+    const referenceTimes = []
+    for (let i = 0; i < RUNS; i++) {
+      times.push(await run(command.args, command))
+      if (reference) referenceTimes.push(await run(command.args, command, reference))
+    }
     const stats = summarize(times)
+    const line = `${command.name.padEnd(24)} median ${ms(stats.median)}  min ${ms(stats.min)}  max ${ms(stats.max)}`
+    if (reference) {
+      const ref = summarize(referenceTimes)
+      stats.reference = ref.median
+      console.log(`${line}\n${'  reference'.padEnd(24)} median ${ms(ref.median)}  min ${ms(ref.min)}  max ${ms(ref.max)}  → ratio ${(stats.median / ref.median).toFixed(2)}`)
+    } else console.log(line)
     results.push({...command, ...stats})
-    console.log(`${command.name.padEnd(24)} median ${ms(stats.median)}  min ${ms(stats.min)}  max ${ms(stats.max)}`)
   }
 
   console.log('\nwhere the time goes (fresh process each, median of 5):')
@@ -70,7 +87,7 @@ try {
   console.log('\ntargets (median)')
   for (const r of results) console.log(`  ${r.median < TARGET_MS ? 'PASS' : 'FAIL'}  ${`${r.name} < ${TARGET_MS} ms`.padEnd(36)} ${ms(r.median)} (max ${ms(r.max)})`)
   if (process.env.BENCH_JSON) {
-    const figures = Object.fromEntries(results.map((r) => [r.args[0] === '--help' ? 'help' : 'webhooksList', {median: round(r.median), max: round(r.max)}]))
+    const figures = Object.fromEntries(results.map((r) => [r.args[0] === '--help' ? 'help' : 'webhooksList', {median: round(r.median), max: round(r.max), ...(reference ? {reference: round(r.reference)} : {})}]))
     console.log(JSON.stringify({runs: RUNS, cpuBusyBefore: Number(busy.toFixed(2)), ...figures, breakdown: breakdown.figures}))
   }
   exitCode = results.every((r) => r.median < TARGET_MS) ? 0 : 1
@@ -82,9 +99,9 @@ try {
 process.exit(exitCode)
 
 /** Runs `node bin/run.js ...args` and returns its wall time in ms; throws unless it exits 0 and prints `check`. */
-async function run(args, {check}) {
+async function run(args, {check}, checkout = {root, bin}) {
   const started = performance.now()
-  const {code, stdout, stderr} = await spawnNode([bin, ...args])
+  const {code, stdout, stderr} = await spawnNode([checkout.bin, ...args], checkout.root)
   const elapsed = performance.now() - started
   if (code !== 0 || !stdout.includes(check)) {
     throw new Error(`junkmail ${args.join(' ')} exited ${code}${stdout.includes(check) ? '' : ` without printing "${check}"`}\n${stderr || stdout}`)
@@ -93,9 +110,9 @@ async function run(args, {check}) {
 }
 
 /** Spawns node with `args`, collects its output, resolves at exit (the moment a shell would return). */
-function spawnNode(args) {
+function spawnNode(args, cwd = root) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
+    const child = spawn(process.execPath, args, {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

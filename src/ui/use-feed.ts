@@ -5,15 +5,24 @@ import type {ViewerSource} from './viewer-contract.js'
 
 /** How often happenings are handed to the state: 15 times a second at most, however fast they come. */
 export const FEED_FLUSH_MS = 66
+/**
+ * Under load (the last batch held this many happenings or more) 10 times a second: each batch is a
+ * frame, and at thousands of events a second the frames' CPU is taken from the dispatcher beside
+ * the viewer (bench/tui.js).
+ */
+export const BUSY_BATCH = 64
+export const BUSY_FLUSH_MS = 100
 
 /** Subscribes to the source while mounted; happenings reach the state in batches, the connection at once. */
 export function useFeed(source: ViewerSource, dispatch: Dispatch<ViewAction>, flushMs = FEED_FLUSH_MS): void {
   useEffect(() => {
     let batch: Happening[] = []
     let timer: NodeJS.Timeout | null = null
+    let busy = false
     const flush = () => {
       if (timer) clearTimeout(timer)
       timer = null
+      busy = batch.length >= BUSY_BATCH
       if (batch.length === 0) return
       const list = batch
       batch = []
@@ -22,7 +31,7 @@ export function useFeed(source: ViewerSource, dispatch: Dispatch<ViewAction>, fl
     const stop = source.subscribe({
       happening(h) {
         batch.push(h)
-        timer ??= setTimeout(flush, flushMs)
+        timer ??= setTimeout(flush, busy ? Math.max(flushMs, BUSY_FLUSH_MS) : flushMs)
       },
       connection(state) {
         flush()
