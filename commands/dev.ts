@@ -1,8 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 import {apiKeyFlag} from '../src/cli/api-key-flag.js'
+import {providerFlag} from '../src/cli/provider-flag.js'
 import {ForwardToError} from '../src/cli/dev-session.js'
 import {JunkmailCommand, UsageError} from '../src/cli/junkmail-command.js'
 import {PublicDefaultKeyError} from '../src/emulator/defaults.js'
+import {loadProvider} from '../src/providers/registry.js'
 
 const positiveNumber = Flags.custom<number>({
   parse: async (input) => {
@@ -18,7 +20,7 @@ const hostList = Flags.custom<string[]>({
 })
 
 export default class Dev extends JunkmailCommand {
-  static summary = 'Start the emulator: the JunkMail API, the SMTP sink, the signed webhook dispatcher and its store.'
+  static summary = 'Start the emulator: the provider\'s API (JunkMail by default), the SMTP sink, the webhook dispatcher and its store.'
   static description = `Runs in the foreground until Ctrl+C (SIGINT), SIGTERM or SIGHUP (terminal closed), then stops cleanly and flushes the store. Pending retries are kept in the data dir and resume at the next start.
 
 With --json, prints NDJSON: the first line is {"type":"ready",...} with apiUrl and apiKey, then one line per event and attempt.
@@ -38,7 +40,9 @@ Every flag can also be set by the environment variable named next to it.`
     'in-memory': Flags.boolean({description: 'Keep nothing on disk (wins over --data-dir).', default: false, env: 'JUNKMAIL_IN_MEMORY'}),
     'api-key': apiKeyFlag({description: 'API key the API accepts (all scopes): visible ASCII, no spaces.', default: 'jm_test_local', env: 'JUNKMAIL_API_KEY'}),
     'time-scale': positiveNumber({description: 'Divide every retry delay by this (60: 1 min → 1 s; 1: real time).', default: 60, env: 'JUNKMAIL_TIME_SCALE'}),
-    'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt (connect, TLS, headers and body; from when it is sent), in ms (not scaled).', default: 10_000, min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
+    provider: providerFlag('The email service to emulate: its API, events, envelope, signing and retry schedule. One per data dir.'),
+    'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt (connect, TLS, headers and body; from when it is sent), in ms (not scaled). Default: the provider\'s (JunkMail 10000).', min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
+    'disable-after': Flags.integer({description: 'Disable a webhook after this many deliveries in a row failed every attempt. Default: the provider\'s (JunkMail 1).', min: 1, env: 'JUNKMAIL_DISABLE_AFTER'}),
     'headers-timeout': Flags.integer({description: 'Time an API client has to send a request\'s line and headers, in ms (then 408, closed).', default: 10_000, min: 100, env: 'JUNKMAIL_HEADERS_TIMEOUT'}),
     'request-timeout': Flags.integer({description: 'Time an API client has to send a whole request, body included, in ms (then 408, closed); at least --headers-timeout.', default: 30_000, min: 100, env: 'JUNKMAIL_REQUEST_TIMEOUT'}),
     'smtp-timeout': Flags.integer({description: 'An SMTP session that completes no command for this long (idle, or drip-fed) gets 421 and is closed, in ms.', default: 60_000, min: 100, env: 'JUNKMAIL_SMTP_TIMEOUT'}),
@@ -96,7 +100,9 @@ Every flag can also be set by the environment variable named next to it.`
         dataDir: flags['in-memory'] ? null : flags['data-dir'],
         apiKey: flags['api-key'],
         timeScale: flags['time-scale'],
+        provider: await loadProvider(flags.provider),
         attemptTimeoutMs: flags['attempt-timeout'],
+        disableAfterFailedDeliveries: flags['disable-after'],
         apiHeadersTimeoutMs: flags['headers-timeout'],
         apiRequestTimeoutMs: flags['request-timeout'],
         smtpCommandTimeoutMs: flags['smtp-timeout'],

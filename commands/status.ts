@@ -6,10 +6,12 @@ interface Status {
   pid: number
   startedAt: string
   apiUrl: string
+  apiPath?: string
   smtp: {host: string; port: number; sessions: number; messagesInProgress: number} | null
   dataDir: string | null
   inMemory: boolean
   provider: string
+  providerName?: string
   timeScale: number
   attemptTimeoutMs: number
   counts: {webhooks: number; addresses: number; emails: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: {events: number; deliveries: number; attempts: number}}
@@ -28,9 +30,9 @@ export default class StatusCommand extends ApiCommand {
     const c = s.counts
     this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt})`)
     this.say(`  Node.js     ${s.node}`)
-    this.say(`  API         ${s.apiUrl}/api/v1`)
+    this.say(`  API         ${s.apiUrl}${s.apiPath ?? '/api/v1'}`)
     this.say(`  SMTP        ${s.smtp ? `${s.smtp.host}:${s.smtp.port}${smtpActivity(s.smtp)}` : 'off (--no-smtp)'}`)
-    this.say(`  provider    ${s.provider}`)
+    this.say(`  provider    ${s.providerName ?? s.provider} (${s.provider})`)
     this.say(`  store       ${s.inMemory ? 'in memory (nothing on disk)' : `${s.dataDir}/db.json`}`)
     this.say(`  time scale  ${s.timeScale} (1 min of the retry schedule takes ${(60 / s.timeScale).toFixed(3).replace(/\.?0+$/, '')} s)`)
     this.say(`  webhooks    ${c.webhooks}`)

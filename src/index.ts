@@ -5,7 +5,7 @@ export {EmulatorEvents, type EmulatorEventMap, type PublicWebhook} from './emula
 export {DEFAULT_FEED_CAPACITY, type FeedReader, type FeedSlice} from './feed/feed.js'
 export type {Happening, HappeningBody, HappeningKind} from './feed/happening.js'
 export {junkmail, signPayload, generateSecret} from './providers/junkmail/index.js'
-export type {ProviderProfile, CatalogEvent} from './providers/provider-profile.js'
+export type {Provider, CatalogEvent} from './providers/provider.js'
 export {JournalCorruptError, StoreCorruptError, StoreWriteError} from './store/store.js'
 export {DataDirBusyError} from './runtime/runtime-file.js'
 export type * from './store/types.js'

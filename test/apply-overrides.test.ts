@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {applyOverrides} from '../src/emulator/event-operations.js'
-import type {CatalogEvent} from '../src/providers/provider-profile.js'
+import type {CatalogEvent} from '../src/providers/provider.js'
 
 // Unit test of the --set conversion. The JunkMail catalog has only string fields; a provider with
 // numbers, booleans and lists (Sendook's) converts through the same function.

@@ -63,12 +63,13 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
   process.on('exit', flush)
   try {
     const forward = options.forwardTo ? await forwardTo(emulator, options.forwardTo, options.forwardEvents) : null
-    const apiUrl = `${emulator.url}/api/v1`
+    const apiUrl = `${emulator.url}${emulator.context.provider.apiPath}`
     if (options.tui) return await runTui(emulator, forward, options.signal, write, flush)
 
     if (options.json) {
       json('ready', {
         version: packageVersion(),
+        provider: emulator.context.provider.name,
         apiUrl,
         baseUrl: emulator.url,
         apiKey: emulator.apiKey,
@@ -84,7 +85,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       })
       flush()
     } else {
-      write(`junkmail ${packageVersion()}: local ${emulator.context.profile.displayName} webhooks emulator`)
+      write(`junkmail ${packageVersion()}: local ${emulator.context.provider.displayName} webhooks emulator`)
       write(`  API         ${apiUrl}`)
       write(`  API key     ${emulator.apiKey}`)
       if (emulator.allowedHosts.length > 0) write(`  hosts       loopback and ${emulator.allowedHosts.join(', ')} (any other Host gets 403)`)
@@ -161,9 +162,9 @@ async function runTui(emulator: RunningEmulator, forward: ForwardTarget | null, 
 
 async function forwardTo(emulator: RunningEmulator, url: string, events: readonly string[] | undefined): Promise<ForwardTarget> {
   const ctx = emulator.context
-  const wanted = [...(events?.length ? events : ctx.profile.catalog.map((e) => e.type))]
+  const wanted = [...(events?.length ? events : ctx.provider.catalog.map((e) => e.type))]
   const {createWebhookSchema} = await import('../http/request-schemas.js')
-  const input = createWebhookSchema(ctx.profile).safeParse({url, events: wanted})
+  const input = createWebhookSchema(ctx.provider).safeParse({url, events: wanted})
   if (!input.success) {
     const issue = input.error.issues[0]
     throw new ForwardToError(`${issue.path[0] === 'url' ? '--forward-to' : '--events'}: ${issue.message}`)
@@ -199,7 +200,7 @@ function startNoticeFields(emulator: RunningEmulator, code: string): Record<stri
 /** `dev --json`: one NDJSON line per happening, in the shape documented for scripts (README, `junkmail dev`). */
 function logJson(emulator: RunningEmulator, json: JsonLine): void {
   const events = emulator.events
-  const maxAttempts = emulator.context.profile.retryDelaysMs.length + 1
+  const maxAttempts = emulator.context.provider.retryDelaysMs.length + 1
   events.on('event.created', ({event, deliveries}) => {
     json('event', {eventId: event.id, eventType: event.type, source: event.source, deliveries: deliveries.map((d) => ({id: d.id, webhookId: d.webhookId}))})
   })

@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {Agent} from 'undici'
 import type {TimeScale} from '../clock/time-scale.js'
 import {type EmulatorEvents, publicWebhook} from '../emulator/emulator-events.js'
-import type {ProviderProfile} from '../providers/provider-profile.js'
+import type {Provider} from '../providers/provider.js'
 import type {Store} from '../store/store.js'
 import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
 import {DueQueue} from './due-queue.js'
@@ -20,7 +20,7 @@ export const KEEP_ALIVE_TIMEOUT_MS = 4000
 /** Options of {@link Dispatcher}. */
 export interface DispatcherOptions {
   readonly store: Store
-  readonly profile: ProviderProfile
+  readonly provider: Provider
   readonly timeScale: TimeScale
   /** Overall deadline of one attempt (connect, TLS handshake, headers and body), real ms. */
   readonly attemptTimeoutMs: number
@@ -32,10 +32,12 @@ export interface DispatcherOptions {
   readonly maxInFlight?: number
   /** Attempts in flight at once to one origin, and the connections kept to it. @default 64 */
   readonly maxInFlightPerOrigin?: number
+  /** Failed deliveries in a row that disable a webhook (null: never). @default the provider's */
+  readonly disableAfterFailedDeliveries?: number | null
 }
 
 /**
- * Sends every delivery on the profile's retry schedule, compressed by the time scale, and records
+ * Sends every delivery on the provider's retry schedule, compressed by the time scale, and records
  * each attempt. Deliveries are persisted before their first attempt, and a delivery's state only
  * moves on once its attempt is recorded, so a restart resumes every pending delivery where the
  * store last saw it (an attempt in flight at a crash is sent again: delivery is at-least-once).
@@ -72,9 +74,9 @@ export class Dispatcher {
     })
   }
 
-  /** Attempts 1..n allowed by the profile. */
+  /** Attempts 1..n allowed by the provider. */
   get maxAttempts(): number {
-    return this.#o.profile.retryDelaysMs.length + 1
+    return this.#o.provider.retryDelaysMs.length + 1
   }
 
   /** Schedules every delivery the store holds as pending (after a restart, some are overdue and go at once). */
@@ -199,7 +201,7 @@ export class Dispatcher {
   }
 
   async #attempt(deliveryId: string): Promise<void> {
-    const {store, profile} = this.#o
+    const {store, provider} = this.#o
     const delivery = store.getDelivery(deliveryId)
     if (!delivery || delivery.status !== 'pending') return
     // The store cannot write: the attempt's result could not be recorded, and the delivery would be
@@ -216,7 +218,7 @@ export class Dispatcher {
     const number = delivery.attemptCount + 1
     const scheduledAt = delivery.nextAttemptAt ?? Date.now()
     const sentAt = Date.now()
-    const headers = profile.headers(event.body, webhook.secret, sentAt)
+    const headers = provider.headers(event.body, webhook.secret, sentAt)
     const result = await sendAttempt({
       url: delivery.url,
       headers,
@@ -233,7 +235,7 @@ export class Dispatcher {
 
   /** Records an attempt and moves its delivery on: done, failed, or its next attempt scheduled. */
   #record(sent: {delivery: Delivery; webhook: Webhook; event: EventRecord; number: number; scheduledAt: number; sentAt: number; headers: Record<string, string>}, result: SendResult): void {
-    const {store, profile} = this.#o
+    const {store, provider} = this.#o
     const {delivery, webhook, event, number, scheduledAt, sentAt, headers} = sent
     const deliveryId = delivery.id
     const finished = Date.now()
@@ -242,7 +244,7 @@ export class Dispatcher {
     // Cancelled while the request was in flight (its webhook deleted or disabled): the attempt
     // happened and is recorded, but the delivery stays cancelled and nothing is rescheduled.
     const cancelled = delivery.status === 'cancelled'
-    const nextAttemptAt = ok || exhausted || cancelled ? null : finished + this.#o.timeScale.compress(profile.retryDelaysMs[number - 1])
+    const nextAttemptAt = ok || exhausted || cancelled ? null : finished + this.#o.timeScale.compress(provider.retryDelaysMs[number - 1])
     const attempt = store.addAttempt({
       id: randomUUID(),
       deliveryId,
@@ -273,10 +275,13 @@ export class Dispatcher {
     )
     const current = store.getWebhook(webhook.id) === webhook
     const failureCount = ok ? 0 : webhook.failureCount + 1
-    if (current && failureCount !== webhook.failureCount) store.updateWebhook(webhook, {failureCount})
+    const previousFailed = webhook.failedDeliveries ?? 0
+    const failedDeliveries = ok ? 0 : exhausted && !cancelled ? previousFailed + 1 : previousFailed
+    if (current && (failureCount !== webhook.failureCount || failedDeliveries !== previousFailed)) store.updateWebhook(webhook, {failureCount, failedDeliveries})
     this.#o.events.emit('attempt.finished', {attempt, delivery})
     this.#settle(deliveryId, attempt)
-    if (current && exhausted && profile.disableWhenExhausted && webhook.enabled) this.#disable(webhook, delivery)
+    const threshold = this.#o.disableAfterFailedDeliveries === undefined ? provider.disableAfterFailedDeliveries : this.#o.disableAfterFailedDeliveries
+    if (current && exhausted && !cancelled && threshold !== null && failedDeliveries >= threshold && webhook.enabled) this.#disable(webhook, delivery, failedDeliveries)
     if (nextAttemptAt !== null) this.#schedule(deliveryId, nextAttemptAt)
     this.#whenRecorded(deliveryId, nextAttemptAt !== null)
   }
@@ -302,8 +307,11 @@ export class Dispatcher {
     })
   }
 
-  #disable(webhook: Webhook, delivery: Delivery): void {
-    const reason = `${this.maxAttempts} attempts of delivery ${delivery.id} failed`
+  #disable(webhook: Webhook, delivery: Delivery, failedDeliveries: number): void {
+    const reason =
+      failedDeliveries === 1
+        ? `${this.maxAttempts} attempts of delivery ${delivery.id} failed`
+        : `${failedDeliveries} deliveries in a row failed all ${this.maxAttempts} attempts (the last: ${delivery.id})`
     this.#o.store.updateWebhook(webhook, {enabled: false, disabledAt: new Date().toISOString(), disabledReason: reason})
     this.cancelPending(webhook.id, 'webhook disabled')
     this.#o.events.emit('webhook.disabled', {webhook: publicWebhook(webhook), reason})

@@ -76,8 +76,8 @@ export function recordAddress(ctx: EmulatorContext, input: {localPart?: string; 
   const address = ctx.store.addAddress({
     id: randomUUID(),
     email: `${localPart}@${domain}`,
-    createdAt: ctx.profile.isoTime(now),
-    expiresAt: ctx.profile.isoTime(expiresAtMs),
+    createdAt: ctx.provider.isoTime(now),
+    expiresAt: ctx.provider.isoTime(expiresAtMs),
     expiresAtMs,
     status: 'active',
     expiredAt: null,
@@ -101,7 +101,7 @@ export async function expireAddress(
     if (source === 'clock') return address
     throw new OperationError(409, 'address_expired', `${address.email} has already expired (at ${address.expiredAt})`, 'id')
   }
-  const expiredAt = ctx.profile.isoTime(Date.now())
+  const expiredAt = ctx.provider.isoTime(Date.now())
   // The event first (it may be refused: then nothing is touched), then the change, in one line.
   const recorded = recordEvent(ctx, {type: 'address.expired', data: {addressId: address.id, email: address.email, expiredAt, ...target.overrides}, source, webhookId: target.webhookId})
   ctx.store.updateAddress(address, {status: 'expired', expiredAt})
@@ -118,7 +118,7 @@ export async function deleteAddress(
   target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const address = requireAddress(ctx, id)
-  const data = {addressId: address.id, email: address.email, deletedAt: ctx.profile.isoTime(Date.now()), ...target.overrides}
+  const data = {addressId: address.id, email: address.email, deletedAt: ctx.provider.isoTime(Date.now()), ...target.overrides}
   // The event first (it may be refused: then nothing is touched), then the deletion, in one journal
   // line: both are kept or neither. Records are gone before their files (see deleteEmail).
   const recorded = recordEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})

@@ -1,7 +1,7 @@
 import type {TimeScale} from '../clock/time-scale.js'
 import type {Dispatcher} from '../dispatch/dispatcher.js'
 import type {Feed} from '../feed/feed.js'
-import type {ProviderProfile} from '../providers/provider-profile.js'
+import type {Provider} from '../providers/provider.js'
 import type {Store} from '../store/store.js'
 import type {RawMailStore} from '../mail/raw-mail-store.js'
 import type {EmulatorEvents} from './emulator-events.js'
@@ -23,7 +23,7 @@ export interface MailContext {
 export interface EmulatorContext {
   readonly store: Store
   readonly dispatcher: Dispatcher
-  readonly profile: ProviderProfile
+  readonly provider: Provider
   readonly events: EmulatorEvents
   /** What happened, numbered and presented, for viewers (the stream route, `dev`'s log, the TUI). */
   readonly feed: Feed

@@ -2,7 +2,7 @@ import {EventEmitter} from 'node:events'
 import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
 
 /** A webhook as shown outside the emulator: everything but the secret. */
-export type PublicWebhook = Omit<Webhook, 'secret'>
+export type PublicWebhook = Omit<Webhook, 'secret' | 'failedDeliveries'>
 
 /** What the emulator reports as it works: its feed is made of these (see `feedEmulator`), and `dev --json` prints them. */
 export interface EmulatorEventMap {
@@ -25,6 +25,6 @@ export class EmulatorEvents extends EventEmitter<EmulatorEventMap> {}
 
 /** Strips the secret. */
 export function publicWebhook(webhook: Webhook): PublicWebhook {
-  const {secret: _secret, ...rest} = webhook
+  const {secret: _secret, failedDeliveries: _failed, ...rest} = webhook
   return rest
 }

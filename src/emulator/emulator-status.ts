@@ -24,7 +24,10 @@ export function emulatorStatus(ctx: EmulatorContext, facts: EmulatorFacts) {
     strictRecipients: ctx.mail.strictRecipients,
     dataDir: facts.dataDir,
     inMemory: facts.dataDir === null,
-    provider: ctx.profile.name,
+    provider: ctx.provider.name,
+    providerName: ctx.provider.displayName,
+    /** Where the provider's API is under apiUrl, e.g. `/api/v1`. */
+    apiPath: ctx.provider.apiPath,
     timeScale: ctx.timeScale.scale,
     attemptTimeoutMs: ctx.attemptTimeoutMs,
     counts: ctx.store.counts(),

@@ -1,14 +1,14 @@
 import {randomUUID} from 'node:crypto'
-import type {CatalogEvent} from '../providers/provider-profile.js'
+import type {CatalogEvent} from '../providers/provider.js'
 import type {Delivery, EventRecord, Webhook} from '../store/types.js'
 import {type EmulatorContext, OperationError} from './emulator-context.js'
 import {requireWebhook} from './webhook-operations.js'
 
 /** The catalog entry for an event type, or a 400 naming the known ones. */
 export function requireCatalogEvent(ctx: EmulatorContext, type: string, field = 'event'): CatalogEvent {
-  const entry = ctx.profile.catalog.find((e) => e.type === type)
+  const entry = ctx.provider.catalog.find((e) => e.type === type)
   if (!entry) {
-    const known = ctx.profile.catalog.map((e) => e.type).join(', ')
+    const known = ctx.provider.catalog.map((e) => e.type).join(', ')
     throw new OperationError(400, 'unknown_event', `unknown event "${type}"; known events: ${known}`, field)
   }
   return entry
@@ -81,7 +81,7 @@ export function recordEvent(
 ): {event: EventRecord; deliveries: Delivery[]; send(): void} {
   const targets = recipients(ctx, input.type, input.webhookId)
   const createdAt = Date.now()
-  const body = JSON.stringify(ctx.profile.envelope(input.type, input.data, createdAt))
+  const body = JSON.stringify(ctx.provider.envelope(input.type, input.data, createdAt))
   const event = ctx.store.addEvent({id: randomUUID(), type: input.type, createdAt, body, source: input.source})
   const deliveries = ctx.dispatcher.prepare(event, targets)
   return {
@@ -102,7 +102,7 @@ export async function triggerEvent(
   const entry = requireCatalogEvent(ctx, input.type)
   const data = entry.sample(Date.now())
   applyOverrides(entry, data, input.set ?? {})
-  const resource = ctx.profile.name === 'junkmail' ? (await import('./resource-triggers.js')).resourceTriggers[entry.type] : undefined
+  const resource = ctx.provider.triggers?.[entry.type]
   if (!resource) return emitEvent(ctx, {type: entry.type, data, source: 'trigger', webhookId: input.webhookId})
   // Check the target before touching any resource, so a refused trigger changes nothing.
   recipients(ctx, entry.type, input.webhookId)

@@ -4,8 +4,10 @@ import {Dispatcher} from '../dispatch/dispatcher.js'
 import {type ApiLimits, createApiServer} from '../http/api-server.js'
 import {parseAllowedHosts} from '../http/host-check.js'
 import {junkmail} from '../providers/junkmail/index.js'
-import type {ProviderProfile} from '../providers/provider-profile.js'
+import type {Provider} from '../providers/provider.js'
+import {claimForProvider} from '../runtime/provider-marker.js'
 import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
+import {DEFAULT_PROVIDER} from '../providers/registry.js'
 import {Feed, type FeedReader} from '../feed/feed.js'
 import {feedEmulator} from '../feed/feed-emulator.js'
 import {Store} from '../store/store.js'
@@ -20,7 +22,6 @@ import {
   DEFAULT_API_MAX_CONNECTIONS,
   DEFAULT_API_PORT,
   DEFAULT_API_REQUEST_TIMEOUT_MS,
-  DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_DATA_DIR,
   DEFAULT_HOST,
   DEFAULT_MAX_MESSAGE_SIZE,
@@ -56,12 +57,14 @@ export interface EmulatorOptions {
   readonly apiKey?: string
   /** How many times faster than documented the retry schedule runs. @default 60 */
   readonly timeScale?: number
-  /** Overall deadline of one attempt, ms. @default 10000 */
+  /** Overall deadline of one attempt, ms. @default the provider's (JunkMail 10000) */
   readonly attemptTimeoutMs?: number
+  /** Deliveries in a row failing every attempt that disable a webhook; null: never. @default the provider's (JunkMail 1) */
+  readonly disableAfterFailedDeliveries?: number | null
   /** History cap, in events. @default 50000 */
   readonly maxEvents?: number
   /** The provider contract to emulate. @default junkmail */
-  readonly profile?: ProviderProfile
+  readonly provider?: Provider
   /** SMTP port; 0 picks a free one; `false` starts no SMTP sink. @default 7325 */
   readonly smtpPort?: number | false
   /** Refuse mail to unknown local addresses (550) instead of creating them. @default false */
@@ -151,8 +154,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (keyProblem) throw new RangeError(keyProblem)
   if (apiKey === DEFAULT_API_KEY && !isLoopbackHost(host)) throw new PublicDefaultKeyError(host)
   const timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE)
-  const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
-  const profile = options.profile ?? junkmail
+  const provider = options.provider ?? junkmail
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? provider.attemptTimeoutMs
+  const disableAfter = options.disableAfterFailedDeliveries === undefined ? provider.disableAfterFailedDeliveries : options.disableAfterFailedDeliveries
+  if (disableAfter !== null && (!Number.isSafeInteger(disableAfter) || disableAfter < 1)) throw new RangeError(`disableAfterFailedDeliveries must be a whole number above 0 or null, got ${disableAfter}`)
   const limits = apiLimits(options)
   for (const [name, value] of Object.entries({feedCapacity: options.feedCapacity, streamHeartbeatMs: options.streamHeartbeatMs, streamMaxClients: options.streamMaxClients})) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new RangeError(`${name} must be a whole number above 0, got ${value}`)
@@ -165,6 +170,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const tookOver = await claimDataDir(dataDir)
     if (tookOver) notices.push(tookOver)
   }
+  if (dataDir) await claimForProvider(dataDir, provider.name, DEFAULT_PROVIDER).catch(async (error) => {
+    await releaseDataDir(dataDir)
+    throw error
+  })
   const cleanups: Array<() => Promise<unknown>> = []
   try {
     const store = await Store.open({dataDir, maxEvents: options.maxEvents})
@@ -174,11 +183,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     const events = new EmulatorEvents()
     const feed = new Feed({capacity: options.feedCapacity})
-    feedEmulator(feed, {events, store, maxAttempts: profile.retryDelaysMs.length + 1})
+    feedEmulator(feed, {events, store, maxAttempts: provider.retryDelaysMs.length + 1})
     for (const notice of startNotices({torn: store.tornLine, takenOver: notices, host})) feed.append(notice)
     store.on('failed', (error) => events.emit('store.error', {error}))
     store.on('recovered', ({failedForMs, rolledBackChanges}) => events.emit('store.recovered', {failedForMs, rolledBackChanges}))
-    const dispatcher = new Dispatcher({store, profile, timeScale, attemptTimeoutMs, events})
+    const dispatcher = new Dispatcher({store, provider, timeScale, attemptTimeoutMs, events, disableAfterFailedDeliveries: disableAfter})
     cleanups.unshift(() => dispatcher.stop())
     const raw = await RawMailStore.open(dataDir)
     // A message written but never acknowledged (killed before its records reached the journal) is removed.
@@ -189,7 +198,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     context = {
       store,
       dispatcher,
-      profile,
+      provider,
       events,
       feed,
       timeScale,
@@ -197,7 +206,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       mail: {
         raw,
         expiry,
-        localDomain: profile.localDomain,
+        localDomain: provider.localDomain,
         strictRecipients: options.strictRecipients ?? false,
         defaultLifetimeSeconds: options.addressLifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS,
       },
@@ -251,7 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       resumeExpiries(context)
     }
     if (!options.holdBacklog) resumeBacklog()
-    if (dataDir) await writeRuntimeFile(dataDir, {pid: process.pid, startedAt, apiUrl: url, apiKey, ...(smtp ? {smtpHost: host, smtpPort: smtp.port} : {})})
+    if (dataDir) await writeRuntimeFile(dataDir, {pid: process.pid, startedAt, apiUrl: url, apiKey, provider: provider.name, ...(smtp ? {smtpHost: host, smtpPort: smtp.port} : {})})
 
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {

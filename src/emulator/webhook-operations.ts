@@ -14,8 +14,8 @@ export async function createWebhook(
     id: randomUUID(),
     url: input.url,
     events: [...input.events],
-    secret: input.secret ?? generateSecret(ctx.profile.secretPrefix),
-    createdAt: ctx.profile.isoTime(Date.now()),
+    secret: input.secret ?? generateSecret(ctx.provider.secretPrefix),
+    createdAt: ctx.provider.isoTime(Date.now()),
     enabled: true,
     failureCount: 0,
     disabledAt: null,
@@ -48,8 +48,8 @@ export async function deleteWebhook(ctx: EmulatorContext, id: string): Promise<v
 /** Re-enables a webhook and resets its failure count. Enabling an enabled webhook is a no-op. */
 export async function enableWebhook(ctx: EmulatorContext, id: string): Promise<PublicWebhook> {
   const webhook = requireWebhook(ctx, id)
-  if (!webhook.enabled || webhook.failureCount !== 0) {
-    ctx.store.updateWebhook(webhook, {enabled: true, failureCount: 0, disabledAt: null, disabledReason: null})
+  if (!webhook.enabled || webhook.failureCount !== 0 || (webhook.failedDeliveries ?? 0) !== 0) {
+    ctx.store.updateWebhook(webhook, {enabled: true, failureCount: 0, failedDeliveries: 0, disabledAt: null, disabledReason: null})
     await ctx.store.commit()
     ctx.events.emit('webhook.enabled', {webhook: publicWebhook(webhook)})
   }

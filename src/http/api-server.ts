@@ -6,9 +6,7 @@ import {answerClientError, answerConnect, answerExpectationFailed} from './clien
 import {limitConnections} from './connection-limit.js'
 import {hostCheck} from './host-check.js'
 import {EMULATOR_PREFIX, emulatorRoutes} from './routes/emulator-routes.js'
-import {mailRoutes} from './routes/mail-routes.js'
 import {type StreamLimits, streamRoute} from './routes/stream-route.js'
-import {webhookRoutes} from './routes/webhook-routes.js'
 
 /** Largest request body accepted, in bytes; larger bodies get 413. */
 export const BODY_LIMIT = 100 * 1024
@@ -35,7 +33,7 @@ export interface ApiServerOptions extends ApiLimits {
   readonly stream: StreamLimits
 }
 
-/** Builds the HTTP app: the JunkMail API under `/api/v1`, the emulator's own routes under `/_emulator/v1`. */
+/** Builds the HTTP app: the provider's API (JunkMail's under `/api/v1`), the emulator's own routes under `/_emulator/v1`. */
 export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, options: ApiServerOptions): FastifyInstance {
   const checkHost = hostCheck(options.listenHost, options.allowedHosts)
   // The router's errors skip every hook: the Host check comes first here too.
@@ -79,9 +77,8 @@ export function createApiServer(ctx: EmulatorContext, facts: EmulatorFacts, opti
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(errorBody(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`))
   })
-  webhookRoutes(app, ctx)
+  ctx.provider.routes(app, ctx)
   emulatorRoutes(app, ctx, facts)
-  mailRoutes(app, ctx, EMULATOR_PREFIX)
   streamRoute(app, ctx, `${EMULATOR_PREFIX}/stream`, options.stream)
   return app
 }

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import type {ProviderProfile} from '../providers/provider-profile.js'
+import type {Provider} from '../providers/provider.js'
 
 /** True for an absolute http: or https: URL with a host. */
 export function isHttpUrl(value: string): boolean {
@@ -18,8 +18,8 @@ const requiredString = (what: string) =>
   z.string({error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`)})
 
 /** Body of `POST /api/v1/webhooks`. */
-export function createWebhookSchema(profile: ProviderProfile) {
-  const known = profile.catalog.map((e) => e.type)
+export function createWebhookSchema(provider: Provider) {
+  const known = provider.catalog.map((e) => e.type)
   return z.object(
     {
       url: requiredString('a string')

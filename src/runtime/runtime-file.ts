@@ -8,6 +8,8 @@ export interface RuntimeInfo {
   startedAt: string
   apiUrl?: string
   apiKey?: string
+  /** The provider it plays (absent in files of versions before there were two). */
+  provider?: string
   smtpHost?: string
   smtpPort?: number
 }

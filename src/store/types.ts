@@ -8,6 +8,8 @@ export interface Webhook {
   enabled: boolean
   /** Failed attempts in a row, across deliveries, since the last success or re-enable. */
   failureCount: number
+  /** Deliveries in a row that failed every attempt, since the last success or re-enable (absent: 0). */
+  failedDeliveries?: number
   disabledAt: string | null
   disabledReason: string | null
 }
@@ -27,7 +29,7 @@ export interface EventRecord {
 /** Lifecycle of one delivery (one event to one webhook). */
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled'
 
-/** One event sent to one webhook, through up to the profile's number of attempts. */
+/** One event sent to one webhook, through up to the provider's number of attempts. */
 export interface Delivery {
   id: string
   eventId: string

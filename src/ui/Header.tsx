@@ -61,7 +61,7 @@ export function headerLines(p: HeaderProps): StyledLine[][] {
   const store = s.inMemory ? 'in memory' : (s.dataDir ?? '?')
   return [
     title,
-    [{text: oneLine(`  API ${s.apiUrl}/api/v1   key ${maskKey(p.apiKey)}   SMTP ${smtp}`), style: 'plain'}],
+    [{text: oneLine(`  API ${s.apiUrl}${s.apiPath ?? '/api/v1'}   key ${maskKey(p.apiKey)}   SMTP ${smtp}`), style: 'plain'}],
     [{text: oneLine(`  store ${store}   time ${scaleText(s.timeScale)}   provider ${s.provider}`), style: 'plain'}],
     [{text: `  ${s.counts.addresses} addresses · ${s.counts.emails} emails · ${s.counts.deliveries} deliveries · ${s.counts.attempts} attempts · i hides this`, style: 'dim'}],
   ]

@@ -12,8 +12,10 @@ export interface EmulatorStatus {
   readonly node: string
   readonly pid: number
   readonly startedAt: string
-  /** Base URL (the hosted API is under `/api/v1`). */
+  /** Base URL (the provider's API is under `apiPath`). */
   readonly apiUrl: string
+  /** Path of the provider's API under apiUrl, e.g. `/api/v1` (absent from emulators before it was said). */
+  readonly apiPath?: string
   readonly smtp: {readonly host: string; readonly port: number; readonly sessions: number; readonly messagesInProgress: number} | null
   readonly localDomain: string
   readonly dataDir: string | null

@@ -17,7 +17,7 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: {...process.env, NODE_ENV: undefined, JUNKMAIL_API_URL: undefined, JUNKMAIL_API_KEY: undefined, JUNKMAIL_DATA_DIR: undefined, ...options.env},
+      env: {...process.env, NODE_ENV: undefined, JUNKMAIL_API_URL: undefined, JUNKMAIL_API_KEY: undefined, JUNKMAIL_DATA_DIR: undefined, JUNKMAIL_PROVIDER: undefined, ...options.env},
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     const out: Buffer[] = []

@@ -21,7 +21,7 @@ export interface DevProcess {
 export async function startDevProcess(args: string[], options: {cwd?: string; env?: Record<string, string | undefined>} = {}): Promise<DevProcess> {
   const child = spawn(process.execPath, [BIN, 'dev', '--json', '--port', '0', '--smtp-port', '0', ...args], {
     cwd: options.cwd,
-    env: {...process.env, NODE_ENV: undefined, ...options.env},
+    env: {...process.env, NODE_ENV: undefined, JUNKMAIL_PROVIDER: undefined, ...options.env},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   // After the test: stopped as a user stops it (SIGTERM, a clean stop), killed if that takes over 3 s.

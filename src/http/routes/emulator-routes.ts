@@ -19,7 +19,7 @@ const id = (request: FastifyRequest): string => (request.params as {id: string})
 export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts: EmulatorFacts): void {
   const p = EMULATOR_PREFIX
   const {store} = ctx
-  const max = ctx.profile.retryDelaysMs.length + 1
+  const max = ctx.provider.retryDelaysMs.length + 1
 
   /** Waits (bounded) for attempt 1 of each delivery so a trigger can report how it went. */
   const withFirstAttempts = async (deliveries: Delivery[], wait: boolean | undefined) => {
@@ -51,11 +51,11 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
     GET: {
       scope: false,
       handler: async () => ({
-        data: ctx.profile.catalog.map((e) => ({
+        data: ctx.provider.catalog.map((e) => ({
           type: e.type,
           description: e.description,
           fields: e.fields,
-          sample: ctx.profile.envelope(e.type, e.sample(Date.now()), Date.now()),
+          sample: ctx.provider.envelope(e.type, e.sample(Date.now()), Date.now()),
         })),
       }),
     },

@@ -1,4 +1,4 @@
-import type {CatalogEvent} from '../provider-profile.js'
+import type {CatalogEvent} from '../provider.js'
 import {sampleId, sampleLocalPart, sampleSender, sampleSubject} from './sample-data.js'
 
 /** Domain of the emulator's disposable addresses. */

@@ -1,10 +1,13 @@
 import {randomBytes} from 'node:crypto'
-import type {ProviderProfile} from '../provider-profile.js'
+import type {Provider} from '../provider.js'
 import {junkmailCatalog, junkmailTime, LOCAL_DOMAIN} from './catalog.js'
+import {mailRoutes} from './mail-routes.js'
 import {signPayload} from './sign-payload.js'
+import {resourceTriggers} from './triggers.js'
+import {webhookRoutes} from './webhook-routes.js'
 
-/** The JunkMail contract (`shared/spec/junkmail-webhooks.md`) as one provider profile. */
-export const junkmail: ProviderProfile = {
+/** The JunkMail contract (`shared/spec/junkmail-webhooks.md`) as one provider provider. */
+export const junkmail: Provider = {
   name: 'junkmail',
   displayName: 'JunkMail',
   catalog: junkmailCatalog,
@@ -12,7 +15,15 @@ export const junkmail: ProviderProfile = {
   secretPrefix: 'whsec_',
   // Attempt 1 immediate, then 1 min, 5 min, 30 min, 2 h after the previous failure.
   retryDelaysMs: [60_000, 300_000, 1_800_000, 7_200_000],
-  disableWhenExhausted: true,
+  // The contract: a webhook is disabled after one delivery has failed all five attempts.
+  disableAfterFailedDeliveries: 1,
+  attemptTimeoutMs: 10_000,
+  apiPath: '/api/v1',
+  routes(app, ctx) {
+    webhookRoutes(app, ctx)
+    mailRoutes(app, ctx)
+  },
+  triggers: resourceTriggers,
   envelope: (type, data, timestamp) => ({event: type, timestamp, data}),
   headers: (body, secret, sentAt) => ({
     'Content-Type': 'application/json',

@@ -2,9 +2,10 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import {createAddress, deleteAddress, expireAddress, presentAddress, requireAddress} from '../../emulator/address-operations.js'
 import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
 import {deleteEmail, emailAttachment, emailDetail, emailRaw, presentEmail} from '../../emulator/mail-operations.js'
-import {FULL_ACCESS} from '../auth.js'
-import {defineResource} from '../define-resource.js'
-import {createAddressSchema, listQuerySchema} from '../request-schemas.js'
+import {FULL_ACCESS} from '../../http/auth.js'
+import {EMULATOR_PREFIX} from '../../http/routes/emulator-routes.js'
+import {defineResource} from '../../http/define-resource.js'
+import {createAddressSchema, listQuerySchema} from '../../http/request-schemas.js'
 
 const ADDRESSES = 'addresses:manage'
 const READ = 'emails:read'
@@ -13,7 +14,7 @@ const MANAGE = 'emails:manage'
 const param = (request: FastifyRequest, name: string): string => (request.params as Record<string, string>)[name]
 
 /** Addresses and received mail: `/api/v1/addresses`, `/api/v1/emails`. */
-export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext, emulatorPrefix: string): void {
+export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const {store} = ctx
   defineResource(app, store, '/api/v1/addresses', {
     POST: {
@@ -95,7 +96,7 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext, emulatorP
       },
     },
   })
-  defineResource(app, store, `${emulatorPrefix}/addresses/:id/expire`, {
+  defineResource(app, store, `${EMULATOR_PREFIX}/addresses/:id/expire`, {
     POST: {scope: FULL_ACCESS, handler: async (request) => ({data: presentAddress(await expireAddress(ctx, param(request, 'id'), 'api'))})},
   })
 }

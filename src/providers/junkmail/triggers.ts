@@ -1,17 +1,11 @@
-import {composeMessage} from '../mail/compose-message.js'
-import {sampleSender, sampleSubject} from '../providers/junkmail/sample-data.js'
-import type {AddressRecord, Delivery, EventRecord} from '../store/types.js'
-import {createAddress, deleteAddress, recordAddress, requireAddress} from './address-operations.js'
-import {type EmulatorContext, OperationError} from './emulator-context.js'
-import {emitEvent} from './event-operations.js'
-import {deleteEmail, ingestMessage, requireEmail} from './mail-operations.js'
-
-/** A trigger that acts on real resources, so the ids in its payload resolve through the API. */
-export type ResourceTrigger = (
-  ctx: EmulatorContext,
-  set: Record<string, unknown>,
-  webhookId: string | undefined,
-) => Promise<{event: EventRecord; deliveries: Delivery[]}>
+import {composeMessage} from '../../mail/compose-message.js'
+import {sampleSender, sampleSubject} from './sample-data.js'
+import type {AddressRecord} from '../../store/types.js'
+import type {ResourceTrigger} from '../provider.js'
+import {createAddress, deleteAddress, recordAddress, requireAddress} from '../../emulator/address-operations.js'
+import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
+import {emitEvent} from '../../emulator/event-operations.js'
+import {deleteEmail, ingestMessage, requireEmail} from '../../emulator/mail-operations.js'
 
 const source = 'trigger'
 
@@ -86,7 +80,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
   async 'address.expired'(ctx, set, webhookId) {
     if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
     const address = addressFor(ctx, set)
-    const expiredAt = ctx.profile.isoTime(Date.now())
+    const expiredAt = ctx.provider.isoTime(Date.now())
     ctx.store.updateAddress(address, {status: 'expired', expiredAt})
     const data = {addressId: address.id, email: address.email, expiredAt}
     return emitEvent(ctx, {type: 'address.expired', data: {...data, ...pick(set, ['expiredAt'])}, source, webhookId})

@@ -1,14 +1,14 @@
 import type {FastifyInstance} from 'fastify'
 import type {EmulatorContext} from '../../emulator/emulator-context.js'
 import {createWebhook, deleteWebhook, getWebhook, listWebhooks} from '../../emulator/webhook-operations.js'
-import {defineResource} from '../define-resource.js'
-import {createWebhookSchema} from '../request-schemas.js'
+import {defineResource} from '../../http/define-resource.js'
+import {createWebhookSchema} from '../../http/request-schemas.js'
 
 const SCOPE = 'webhooks:manage'
 
 /** The JunkMail webhooks API, as the contract documents it. */
 export function webhookRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  const schema = createWebhookSchema(ctx.profile)
+  const schema = createWebhookSchema(ctx.provider)
   defineResource(app, ctx.store, '/api/v1/webhooks', {
     POST: {
       scope: SCOPE,

@@ -1,0 +1,66 @@
+import type {FastifyInstance} from 'fastify'
+import type {EmulatorContext} from '../emulator/emulator-context.js'
+import type {Delivery, EventRecord} from '../store/types.js'
+
+/**
+ * One emulated email service, as a plugin: what it promises about its webhooks (catalog, envelope,
+ * signing, retries, disabling), its API (routes, resource shapes, error bodies) and the triggers
+ * that act on its resources. The core (store, dispatcher, SMTP listener, feed, emulator routes,
+ * the CLI and the viewer) never tests a provider's name; a new provider is a folder and one entry
+ * in `registry.ts`.
+ */
+export interface Provider {
+  /** Short machine name, e.g. `junkmail`. */
+  readonly name: string
+  /** Name shown to people, e.g. `JunkMail`. */
+  readonly displayName: string
+  /** Every event the service can send, in documentation order. */
+  readonly catalog: readonly CatalogEvent[]
+  /** Domain of the emulated disposable addresses, e.g. `junkmail.local`. */
+  readonly localDomain: string
+  /** Prefix of generated webhook secrets, e.g. `whsec_`. */
+  readonly secretPrefix: string
+  /** Delays, in real (uncompressed) milliseconds, before attempts 2, 3, …; attempts = delays + 1. */
+  readonly retryDelaysMs: readonly number[]
+  /**
+   * Deliveries in a row that failed every attempt of the schedule after which the webhook is
+   * disabled (1: the first one); null: never.
+   */
+  readonly disableAfterFailedDeliveries: number | null
+  /** Overall deadline of one attempt when the user sets none, ms (not scaled). */
+  readonly attemptTimeoutMs: number
+  /** Path of the hosted API under the emulator's base URL, e.g. `/api/v1`. */
+  readonly apiPath: string
+  /** Registers the hosted API's routes (the provider's own paths, shapes and error bodies). */
+  routes(app: FastifyInstance, ctx: EmulatorContext): void
+  /** Catalog events whose trigger acts on real resources (so the ids in the payload resolve), by type. */
+  readonly triggers?: Readonly<Record<string, ResourceTrigger>>
+  /** Body sent on the wire for an event: the exact object that is serialised. */
+  envelope(type: string, data: Record<string, unknown>, timestamp: number): unknown
+  /** Request headers for one attempt, signature included. `sentAt` is the real wall clock in ms. */
+  headers(body: string, secret: string, sentAt: number): Record<string, string>
+  /** Formats a time the way this service writes timestamps inside payloads. */
+  isoTime(ms: number): string
+}
+
+/** One event of a provider's catalog. */
+export interface CatalogEvent {
+  /** Event name as sent on the wire, e.g. `email.received`. */
+  readonly type: string
+  /** One sentence, from the published contract. */
+  readonly description: string
+  /** Field names and types of `data`, for documentation and `--set` coercion. */
+  readonly fields: Readonly<Record<string, FieldType>>
+  /** Realistic sample `data` for this event. */
+  sample(now: number): Record<string, unknown>
+}
+
+/** JSON type of one payload field. */
+export type FieldType = 'string' | 'number' | 'boolean' | 'string[]'
+
+/** A trigger that acts on real resources, so the ids in its payload resolve through the API. */
+export type ResourceTrigger = (
+  ctx: EmulatorContext,
+  set: Record<string, unknown>,
+  webhookId: string | undefined,
+) => Promise<{event: EventRecord; deliveries: Delivery[]}>
