@@ -1,5 +1,5 @@
 import * as Args from '@oclif/core/args'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 
 export default class WebhooksDelete extends ApiCommand {
   static summary = 'Delete a webhook; its pending retries are cancelled.'
@@ -9,7 +9,7 @@ export default class WebhooksDelete extends ApiCommand {
   async run(): Promise<{message: string}> {
     const {args, flags} = await this.parse(WebhooksDelete)
     const client = await this.client(flags)
-    const result = await client.delete<{message: string}>(`/api/v1/webhooks/${encodeURIComponent(args.id)}`)
+    const result = await client.delete<{message: string}>(`${EMULATOR_PREFIX}/webhooks/${encodeURIComponent(args.id)}`)
     this.say(result.message)
     return result
   }

@@ -1,5 +1,5 @@
 import * as Args from '@oclif/core/args'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import type {PublicWebhook} from '../../src/emulator/emulator-events.js'
 import {oneLine} from '../../src/cli/terminal-text.js'
 
@@ -11,7 +11,7 @@ export default class WebhooksGet extends ApiCommand {
   async run(): Promise<PublicWebhook> {
     const {args, flags} = await this.parse(WebhooksGet)
     const client = await this.client(flags)
-    const {data} = await client.get<{data: PublicWebhook}>(`/api/v1/webhooks/${encodeURIComponent(args.id)}`)
+    const {data} = await client.get<{data: PublicWebhook}>(`${EMULATOR_PREFIX}/webhooks/${encodeURIComponent(args.id)}`)
     this.say(`Webhook ${data.id}`)
     this.say(`  url       ${oneLine(data.url)}`)
     this.say(`  events    ${data.events.join(', ')}`)

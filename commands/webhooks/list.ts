@@ -1,4 +1,4 @@
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import {formatTable} from '../../src/cli/format-table.js'
 import type {PublicWebhook} from '../../src/emulator/emulator-events.js'
 
@@ -9,7 +9,7 @@ export default class WebhooksList extends ApiCommand {
   async run(): Promise<PublicWebhook[]> {
     const {flags} = await this.parse(WebhooksList)
     const client = await this.client(flags)
-    const {data} = await client.get<{data: PublicWebhook[]}>('/api/v1/webhooks')
+    const {data} = await client.get<{data: PublicWebhook[]}>(`${EMULATOR_PREFIX}/webhooks`)
     if (data.length === 0) this.say('No webhooks. Create one with: junkmail webhooks create --url URL --events email.received')
     else
       this.say(

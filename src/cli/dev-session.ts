@@ -97,9 +97,10 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
         write(`  secret      ${forward.secret}`)
       }
       const webhooks = emulator.context.store.listWebhooks().length
-      if (forward) write('Ready. Try: npx junkmail trigger email.received')
-      else if (webhooks > 0) write(`Ready. ${webhooks} webhook${webhooks === 1 ? '' : 's'} registered (npx junkmail webhooks list). Try: npx junkmail trigger email.received`)
-      else write('Ready. Register your endpoint: npx junkmail webhooks create --url http://localhost:3000/webhooks --events email.received')
+      const example = (forward?.events ?? emulator.context.provider.catalog.map((e) => e.type)).find((t) => t.endsWith('.received')) ?? emulator.context.provider.catalog[0].type
+      if (forward) write(`Ready. Try: npx junkmail trigger ${example}`)
+      else if (webhooks > 0) write(`Ready. ${webhooks} webhook${webhooks === 1 ? '' : 's'} registered (npx junkmail webhooks list). Try: npx junkmail trigger ${example}`)
+      else write(`Ready. Register your endpoint: npx junkmail webhooks create --url http://localhost:3000/webhooks --events ${example}`)
       write('Press Ctrl+C to stop.')
       flush()
     }

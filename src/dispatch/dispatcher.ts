@@ -34,6 +34,8 @@ export interface DispatcherOptions {
   readonly maxInFlightPerOrigin?: number
   /** Failed deliveries in a row that disable a webhook (null: never). @default the provider's */
   readonly disableAfterFailedDeliveries?: number | null
+  /** Sign where the provider's contract defines no signature (`--sign`). @default false */
+  readonly sign?: boolean
 }
 
 /**
@@ -218,7 +220,7 @@ export class Dispatcher {
     const number = delivery.attemptCount + 1
     const scheduledAt = delivery.nextAttemptAt ?? Date.now()
     const sentAt = Date.now()
-    const headers = provider.headers(event.body, webhook.secret, sentAt)
+    const headers = provider.headers(event.body, webhook.secret, sentAt, {sign: this.#o.sign ?? false})
     const result = await sendAttempt({
       url: delivery.url,
       headers,

@@ -127,3 +127,19 @@ export function requireEvent(ctx: EmulatorContext, id: string): EventRecord {
   if (!event) throw new OperationError(404, 'not_found', `no event with id ${id}`, 'id')
   return event
 }
+
+/**
+ * Records an event whose body is given as is (not built from the catalog's envelope: a provider's
+ * test event, say) and sends it to exactly these webhooks, subscribed or not.
+ */
+export async function emitBody(
+  ctx: EmulatorContext,
+  input: {type: string; body: string; source: string; webhooks: readonly Webhook[]},
+): Promise<{event: EventRecord; deliveries: Delivery[]}> {
+  const event = ctx.store.addEvent({id: randomUUID(), type: input.type, createdAt: Date.now(), body: input.body, source: input.source})
+  const deliveries = ctx.dispatcher.prepare(event, [...input.webhooks])
+  await ctx.store.commit()
+  ctx.dispatcher.start(deliveries)
+  ctx.events.emit('event.created', {event, deliveries})
+  return {event, deliveries}
+}

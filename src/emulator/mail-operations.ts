@@ -23,7 +23,7 @@ export interface IncomingMessage {
 }
 
 /** Result of checking an SMTP recipient: the address to deliver to, or an SMTP refusal. */
-export type RecipientCheck = {address: AddressRecord} | {code: number; message: string}
+export type RecipientCheck = {recipient: AddressRecord} | {code: number; message: string}
 
 /**
  * Decides whether mail to `email` is accepted: an active local address is; an expired one is not;
@@ -36,11 +36,11 @@ export async function checkRecipient(ctx: EmulatorContext, email: string): Promi
   const domain = ctx.mail.localDomain
   if (at < 1 || lower.slice(at + 1) !== domain) return {code: 550, message: `5.7.1 <${email}>: relaying denied; this emulator only accepts mail for @${domain}`}
   const existing = ctx.store.findAddress(lower)
-  if (existing?.status === 'active') return {address: existing}
+  if (existing?.status === 'active') return {recipient: existing}
   if (existing) return {code: 550, message: `5.1.1 <${email}>: address expired at ${existing.expiredAt}`}
   if (ctx.mail.strictRecipients) return {code: 550, message: `5.1.1 <${email}>: no such address (strict recipients: create it first)`}
   try {
-    return {address: await createAddress(ctx, {localPart: lower.slice(0, at), source: 'smtp'})}
+    return {recipient: await createAddress(ctx, {localPart: lower.slice(0, at), source: 'smtp'})}
   } catch (error) {
     if (error instanceof OperationError) return {code: 553, message: `5.1.3 <${email}>: ${error.message}`}
     throw error

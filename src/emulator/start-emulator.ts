@@ -59,6 +59,8 @@ export interface EmulatorOptions {
   readonly timeScale?: number
   /** Overall deadline of one attempt, ms. @default the provider's (JunkMail 10000) */
   readonly attemptTimeoutMs?: number
+  /** Add a signature header where the provider's contract defines none (Sendook's `X-Sendook-Signature`). @default false */
+  readonly sign?: boolean
   /** Deliveries in a row failing every attempt that disable a webhook; null: never. @default the provider's (JunkMail 1) */
   readonly disableAfterFailedDeliveries?: number | null
   /** History cap, in events. @default 50000 */
@@ -187,7 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     for (const notice of startNotices({torn: store.tornLine, takenOver: notices, host})) feed.append(notice)
     store.on('failed', (error) => events.emit('store.error', {error}))
     store.on('recovered', ({failedForMs, rolledBackChanges}) => events.emit('store.recovered', {failedForMs, rolledBackChanges}))
-    const dispatcher = new Dispatcher({store, provider, timeScale, attemptTimeoutMs, events, disableAfterFailedDeliveries: disableAfter})
+    const dispatcher = new Dispatcher({store, provider, timeScale, attemptTimeoutMs, events, disableAfterFailedDeliveries: disableAfter, sign: options.sign ?? false})
     cleanups.unshift(() => dispatcher.stop())
     const raw = await RawMailStore.open(dataDir)
     // A message written but never acknowledged (killed before its records reached the journal) is removed.
@@ -223,9 +225,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const stream = {heartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS, maxClients: options.streamMaxClients ?? DEFAULT_STREAM_MAX_CLIENTS}
     const app = createApiServer(context, facts, {...limits, listenHost: host, allowedHosts, stream})
-    if (options.smtpPort !== false) {
+    if (options.smtpPort !== false && provider.mail) {
       const {startSmtpSink} = await import('../smtp/smtp-sink.js')
-      smtp = await startSmtpSink(context, {
+      smtp = await startSmtpSink(context, provider.mail, {
         host,
         port: options.smtpPort ?? DEFAULT_SMTP_PORT,
         maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,

@@ -8,10 +8,10 @@ import {type PublicWebhook, publicWebhook} from './emulator-events.js'
 /** Registers a webhook. The returned record is the only one that carries the secret. */
 export async function createWebhook(
   ctx: EmulatorContext,
-  input: {url: string; events: string[]; secret?: string},
+  input: {url: string; events: string[]; secret?: string; id?: string},
 ): Promise<Webhook> {
   const webhook = ctx.store.addWebhook({
-    id: randomUUID(),
+    id: input.id ?? ctx.provider.newId?.() ?? randomUUID(),
     url: input.url,
     events: [...input.events],
     secret: input.secret ?? generateSecret(ctx.provider.secretPrefix),

@@ -29,16 +29,23 @@ export interface Provider {
   readonly disableAfterFailedDeliveries: number | null
   /** Overall deadline of one attempt when the user sets none, ms (not scaled). */
   readonly attemptTimeoutMs: number
+  /** A new id for a webhook (the service's format); absent: a UUID. */
+  newId?(): string
   /** Path of the hosted API under the emulator's base URL, e.g. `/api/v1`. */
   readonly apiPath: string
   /** Registers the hosted API's routes (the provider's own paths, shapes and error bodies). */
   routes(app: FastifyInstance, ctx: EmulatorContext): void
   /** Catalog events whose trigger acts on real resources (so the ids in the payload resolve), by type. */
   readonly triggers?: Readonly<Record<string, ResourceTrigger>>
+  /** What mail through the SMTP sink becomes; without it the emulator starts no SMTP sink. */
+  readonly mail?: MailHooks
   /** Body sent on the wire for an event: the exact object that is serialised. */
   envelope(type: string, data: Record<string, unknown>, timestamp: number): unknown
-  /** Request headers for one attempt, signature included. `sentAt` is the real wall clock in ms. */
-  headers(body: string, secret: string, sentAt: number): Record<string, string>
+  /**
+   * Request headers for one attempt, signature included. `sentAt` is the real wall clock in ms;
+   * `sign`: the user asked for a signature where the contract defines none (`--sign`).
+   */
+  headers(body: string, secret: string, sentAt: number, options: {readonly sign: boolean}): Record<string, string>
   /** Formats a time the way this service writes timestamps inside payloads. */
   isoTime(ms: number): string
 }
@@ -64,3 +71,22 @@ export type ResourceTrigger = (
   set: Record<string, unknown>,
   webhookId: string | undefined,
 ) => Promise<{event: EventRecord; deliveries: Delivery[]}>
+
+/** A message accepted by the SMTP sink for one or more recipients (as `MailHooks.recipient` found them). */
+export interface IncomingMail<R> {
+  readonly chunks: Buffer[]
+  readonly mailFrom: string
+  readonly recipients: readonly R[]
+  readonly authUser: string | null
+  readonly remoteAddress: string | null
+  /** `smtp` or `trigger`. */
+  readonly source: string
+}
+
+/** How a provider takes mail from the SMTP sink: who may receive it, and what a message becomes. */
+export interface MailHooks<R extends {readonly id: string} = {readonly id: string}> {
+  /** The recipient mail to `email` goes to, or an SMTP refusal (code and text). */
+  recipient(ctx: EmulatorContext, email: string): Promise<{recipient: R} | {code: number; message: string}>
+  /** Stores a message for its recipients (those still there); resolves with one id per stored copy (none: nothing stored). */
+  receive(ctx: EmulatorContext, mail: IncomingMail<R>): Promise<ReadonlyArray<{readonly id: string}>>
+}

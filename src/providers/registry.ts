@@ -6,6 +6,7 @@ import type {Provider} from './provider.js'
  */
 const loaders: Readonly<Record<string, () => Promise<Provider>>> = {
   junkmail: async () => (await import('./junkmail/index.js')).junkmail,
+  sendook: async () => (await import('./sendook/index.js')).sendook,
 }
 
 /** The names `--provider` takes, in the order help lists them. */

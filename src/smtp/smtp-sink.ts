@@ -1,9 +1,8 @@
 import type {Socket} from 'node:net'
 import type {SMTPServer as SMTPServerType, SMTPServerOptions, SMTPServerSession} from 'smtp-server'
 import type {EmulatorContext} from '../emulator/emulator-context.js'
-import {checkRecipient, ingestMessage} from '../emulator/mail-operations.js'
 import {preloadHeaderReader} from '../mail/parse-mail.js'
-import type {AddressRecord} from '../store/types.js'
+import type {MailHooks} from '../providers/provider.js'
 
 /** Options of the SMTP sink. */
 export interface SmtpSinkOptions {
@@ -61,7 +60,7 @@ export class SmtpPortInUseError extends Error {
 }
 
 interface SessionState {
-  recipients: AddressRecord[]
+  recipients: Array<{readonly id: string}>
 }
 
 /**
@@ -69,7 +68,7 @@ interface SessionState {
  * PIPELINING, 8BITMIME, SMTPUTF8, no reverse DNS, STARTTLS only with a certificate, and no
  * 100 ms pre-greeting delay (see {@link PromptSMTPServer}).
  */
-export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptions): Promise<RunningSmtpSink> {
+export async function startSmtpSink(ctx: EmulatorContext, mail: MailHooks, options: SmtpSinkOptions): Promise<RunningSmtpSink> {
   const {SMTPServer} = await import('smtp-server')
   const {SMTPConnection} = (await import('smtp-server/lib/smtp-connection.js')) as unknown as {SMTPConnection: new (...args: unknown[]) => any}
   await preloadHeaderReader()
@@ -112,10 +111,10 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
         callback(smtpError(452, `4.5.3 Too many recipients (at most ${options.maxRecipients} per message)`))
         return
       }
-      checkRecipient(ctx, address.address).then(
+      mail.recipient(ctx, address.address).then(
         (result) => {
-          if ('address' in result) {
-            if (!s.recipients.some((r) => r.id === result.address.id)) s.recipients.push(result.address)
+          if ('recipient' in result) {
+            if (!s.recipients.some((r) => r.id === result.recipient.id)) s.recipients.push(result.recipient)
             callback()
           } else callback(smtpError(result.code, result.message))
         },
@@ -145,7 +144,7 @@ export async function startSmtpSink(ctx: EmulatorContext, options: SmtpSinkOptio
         }
         const s = state(session)
         const user = session.user as unknown
-        ingestMessage(ctx, {
+        mail.receive(ctx, {
           chunks,
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           recipients: s.recipients,

@@ -4,11 +4,11 @@ import {type EmulatorContext, OperationError} from '../../emulator/emulator-cont
 import {requireEvent, resendEvent, triggerEvent} from '../../emulator/event-operations.js'
 import {type EmulatorFacts, emulatorStatus} from '../../emulator/emulator-status.js'
 import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/present.js'
-import {enableWebhook} from '../../emulator/webhook-operations.js'
+import {createWebhook, deleteWebhook, enableWebhook, getWebhook, listWebhooks} from '../../emulator/webhook-operations.js'
 import type {Delivery} from '../../store/types.js'
 import {FULL_ACCESS, SCOPES} from '../auth.js'
 import {defineResource} from '../define-resource.js'
-import {apiKeySchema, listQuerySchema, resendSchema, triggerSchema} from '../request-schemas.js'
+import {apiKeySchema, createWebhookSchema, listQuerySchema, resendSchema, triggerSchema} from '../request-schemas.js'
 
 /** Prefix of the emulator's own routes: never part of the hosted API. */
 export const EMULATOR_PREFIX = '/_emulator/v1'
@@ -149,6 +149,30 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         const attempt = store.getAttempt(id(request))
         if (!attempt) throw new OperationError(404, 'not_found', `no attempt with id ${id(request)}`, 'id')
         return {data: presentAttempt(attempt, store.getEvent(attempt.eventId), max)}
+      },
+    },
+  })
+
+  // Webhooks whatever the provider (the CLI and the viewer use these): JunkMail's shapes and
+  // validation, the provider's events and ids; the secret only in the answer to a create.
+  const webhookSchema = createWebhookSchema(ctx.provider)
+  defineResource(app, store, `${p}/webhooks`, {
+    GET: {scope: FULL_ACCESS, handler: async () => ({data: listWebhooks(ctx)})},
+    POST: {
+      scope: FULL_ACCESS,
+      handler: async (request, reply) => {
+        const {id: webhookId, url, events, secret, createdAt} = await createWebhook(ctx, webhookSchema.parse(request.body))
+        return reply.status(201).send({data: {id: webhookId, url, events, secret, createdAt}})
+      },
+    },
+  })
+  defineResource(app, store, `${p}/webhooks/:id`, {
+    GET: {scope: FULL_ACCESS, handler: async (request) => ({data: getWebhook(ctx, id(request))})},
+    DELETE: {
+      scope: FULL_ACCESS,
+      handler: async (request) => {
+        await deleteWebhook(ctx, id(request))
+        return {message: 'Webhook deleted successfully'}
       },
     },
   })

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import type {Provider} from '../provider.js'
 import {junkmailCatalog, junkmailTime, LOCAL_DOMAIN} from './catalog.js'
+import {checkRecipient, ingestMessage} from '../../emulator/mail-operations.js'
 import {mailRoutes} from './mail-routes.js'
 import {signPayload} from './sign-payload.js'
 import {resourceTriggers} from './triggers.js'
@@ -24,6 +25,7 @@ export const junkmail: Provider = {
     mailRoutes(app, ctx)
   },
   triggers: resourceTriggers,
+  mail: {recipient: checkRecipient, receive: ingestMessage},
   envelope: (type, data, timestamp) => ({event: type, timestamp, data}),
   headers: (body, secret, sentAt) => ({
     'Content-Type': 'application/json',

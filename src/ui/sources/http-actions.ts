@@ -30,10 +30,10 @@ export function httpActions(client: ApiClient | (() => ApiClient)): ViewerAction
       const answer = await data(api().post<{data: {deliveries: DeliveryAnswer[]}}>(`${EMULATOR}/events/${path(eventId)}/resend`, {webhookId, wait: false}))
       return answer.deliveries.map(withoutFirstAttempt)
     },
-    webhooks: () => data(api().get<{data: PublicWebhook[]}>('/api/v1/webhooks')),
-    createWebhook: (input) => data(api().post<{data: PublicWebhook & {secret: string}}>('/api/v1/webhooks', {url: input.url, events: input.events})),
+    webhooks: () => data(api().get<{data: PublicWebhook[]}>(`${EMULATOR}/webhooks`)),
+    createWebhook: (input) => data(api().post<{data: PublicWebhook & {secret: string}}>(`${EMULATOR}/webhooks`, {url: input.url, events: input.events})),
     async deleteWebhook(id) {
-      await api().delete(`/api/v1/webhooks/${path(id)}`)
+      await api().delete(`${EMULATOR}/webhooks/${path(id)}`)
     },
     enableWebhook: (id) => data(api().post<{data: PublicWebhook}>(`${EMULATOR}/webhooks/${path(id)}/enable`)),
     addresses: () => data(api().get<{data: AddressSummary[]}>('/api/v1/addresses')),
