@@ -19,14 +19,14 @@ export default class Catalog extends JunkmailCommand {
     const now = Date.now()
     const entries = provider.catalog.map((e) => ({type: e.type, description: e.description, fields: {...e.fields}, sample: provider.envelope(e.type, e.sample(now), now)}))
     if (args.event === undefined) {
-      this.say(formatTable(['EVENT', 'DESCRIPTION', 'DATA FIELDS'], entries.map((e) => [e.type, e.description, Object.keys(e.fields).join(', ')])))
+      this.say(formatTable(['EVENT', 'DESCRIPTION', 'FIELDS'], entries.map((e) => [e.type, e.description, Object.keys(e.fields).join(', ')])))
       this.say('\nSample payload of one event: junkmail catalog <event>')
       return entries
     }
     const entry = entries.find((e) => e.type === args.event)
     if (!entry) throw new Error(`unknown event "${args.event}"; known events: ${entries.map((e) => e.type).join(', ')}`)
     this.say(`${entry.type}: ${entry.description}\n`)
-    this.say(formatTable(['FIELD', 'TYPE'], Object.entries(entry.fields).map(([k, v]) => [`data.${k}`, v])))
+    this.say(formatTable(['FIELD', 'TYPE'], Object.entries(entry.fields).map(([k, v]) => [`${provider.payloadKey}.${k}`, v])))
     this.say('\nSample payload (sent compact, shown indented):')
     this.say(JSON.stringify(entry.sample, null, 2))
     return entry

@@ -31,7 +31,7 @@ export default class StatusCommand extends ApiCommand {
     this.say(`junkmail ${s.version} is running (pid ${s.pid}, since ${s.startedAt})`)
     this.say(`  Node.js     ${s.node}`)
     this.say(`  API         ${s.apiUrl}${s.apiPath ?? '/api/v1'}`)
-    this.say(`  SMTP        ${s.smtp ? `${s.smtp.host}:${s.smtp.port}${smtpActivity(s.smtp)}` : 'off (--no-smtp)'}`)
+    this.say(`  SMTP        ${s.smtp ? `${s.smtp.host}:${s.smtp.port}${smtpActivity(s.smtp)}` : 'off'}`)
     this.say(`  provider    ${s.providerName ?? s.provider} (${s.provider})`)
     this.say(`  store       ${s.inMemory ? 'in memory (nothing on disk)' : `${s.dataDir}/db.json`}`)
     this.say(`  time scale  ${s.timeScale} (1 min of the retry schedule takes ${(60 / s.timeScale).toFixed(3).replace(/\.?0+$/, '')} s)`)

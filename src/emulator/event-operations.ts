@@ -15,12 +15,12 @@ export function requireCatalogEvent(ctx: EmulatorContext, type: string, field = 
 }
 
 /**
- * Applies `--set` overrides to sample data. Paths are field names of `data` (a leading `data.` is
+ * Applies `--set` overrides to sample data. Paths are field names of `data` (a leading `data.`, or the provider's `payloadKey`, is
  * allowed); each value, given as text, is converted to the field's documented type.
  */
-export function applyOverrides(entry: CatalogEvent, data: Record<string, unknown>, set: Record<string, string>): void {
+export function applyOverrides(entry: CatalogEvent, data: Record<string, unknown>, set: Record<string, string>, payloadKey = 'data'): void {
   for (const [rawPath, text] of Object.entries(set)) {
-    const path = rawPath.replace(/^data\./, '')
+    const path = rawPath.startsWith(`${payloadKey}.`) ? rawPath.slice(payloadKey.length + 1) : rawPath
     // Own fields only: `constructor`, `toString` or `__proto__` are not fields of any event.
     const type = Object.hasOwn(entry.fields, path) ? entry.fields[path] : undefined
     if (!type) {
@@ -101,14 +101,14 @@ export async function triggerEvent(
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const entry = requireCatalogEvent(ctx, input.type)
   const data = entry.sample(Date.now())
-  applyOverrides(entry, data, input.set ?? {})
+  applyOverrides(entry, data, input.set ?? {}, ctx.provider.payloadKey)
   const resource = ctx.provider.triggers?.[entry.type]
   if (!resource) return emitEvent(ctx, {type: entry.type, data, source: 'trigger', webhookId: input.webhookId})
   // Check the target before touching any resource, so a refused trigger changes nothing.
   recipients(ctx, entry.type, input.webhookId)
   const set: Record<string, unknown> = {}
   for (const key of Object.keys(input.set ?? {})) {
-    const field = key.replace(/^data\./, '')
+    const field = key.startsWith(`${ctx.provider.payloadKey}.`) ? key.slice(ctx.provider.payloadKey.length + 1) : key
     set[field] = data[field]
   }
   return resource(ctx, set, input.webhookId)

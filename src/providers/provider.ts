@@ -14,6 +14,8 @@ export interface Provider {
   readonly name: string
   /** Name shown to people, e.g. `JunkMail`. */
   readonly displayName: string
+  /** The envelope's key holding the event's fields (`data`, `payload`): `--set data.x=…` may name it. */
+  readonly payloadKey: string
   /** Every event the service can send, in documentation order. */
   readonly catalog: readonly CatalogEvent[]
   /** Domain of the emulated disposable addresses, e.g. `junkmail.local`. */

@@ -23,9 +23,12 @@ export interface EventRow {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 
-/** The resource an event is about, from its payload's `data`: `from · subject`, an address, or an email id. */
+/**
+ * The resource an event is about, from the fields its envelope holds (JunkMail's `data`,
+ * Sendook's `payload`): `from · subject`, an address, or an email id.
+ */
 export function eventAbout(payload: unknown): string {
-  const data = isRecord(payload) && isRecord(payload.data) ? payload.data : null
+  const data = isRecord(payload) ? [payload.data, payload.payload].find(isRecord) ?? null : null
   if (!data) return ''
   const from = str(data.from)
   const subject = str(data.subject)

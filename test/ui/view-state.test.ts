@@ -352,3 +352,12 @@ describe('view state: connection and screens', () => {
     expect(s).toMatchObject({screen: 'list', headerOpen: false})
   })
 })
+
+describe('what an event is about', () => {
+  it("reads the envelope's fields under data (JunkMail) or payload (Sendook)", async () => {
+    const {eventAbout} = await import('../../src/ui/event-rows.js')
+    expect(eventAbout({event: 'email.received', timestamp: 1, data: {from: 'a@example.com', subject: 'Hi'}})).toBe('a@example.com · Hi')
+    expect(eventAbout({event: 'message.received', messageId: 'm', inboxId: 'i', payload: {id: 'm', from: 'b@example.com', subject: 'Help'}})).toBe('b@example.com · Help')
+    expect(eventAbout({event: 'inbox.created', inboxId: 'i', payload: {id: 'i', email: 'support@sendook.local'}})).toBe('support@sendook.local')
+  })
+})

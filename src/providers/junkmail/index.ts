@@ -11,6 +11,7 @@ import {webhookRoutes} from './webhook-routes.js'
 export const junkmail: Provider = {
   name: 'junkmail',
   displayName: 'JunkMail',
+  payloadKey: 'data',
   catalog: junkmailCatalog,
   localDomain: LOCAL_DOMAIN,
   secretPrefix: 'whsec_',

@@ -13,6 +13,7 @@ import {sendookSignature} from './sign.js'
 export const sendook: Provider = {
   name: 'sendook',
   displayName: 'Sendook',
+  payloadKey: 'payload',
   catalog: sendookCatalog,
   localDomain: LOCAL_DOMAIN,
   secretPrefix: 'sksec_',
