@@ -82,7 +82,16 @@ export function recordEvent(
   const targets = recipients(ctx, input.type, input.webhookId)
   const createdAt = Date.now()
   const body = JSON.stringify(ctx.provider.envelope(input.type, input.data, createdAt))
-  const event = ctx.store.addEvent({id: randomUUID(), type: input.type, createdAt, body, source: input.source})
+  return addEvent(ctx, {type: input.type, createdAt, body, source: input.source}, targets)
+}
+
+/** Adds an event with its exact body and a pending delivery to each target; `send()` starts them. */
+function addEvent(
+  ctx: EmulatorContext,
+  input: {type: string; createdAt: number; body: string; source: string},
+  targets: readonly Webhook[],
+): {event: EventRecord; deliveries: Delivery[]; send(): void} {
+  const event = ctx.store.addEvent({id: randomUUID(), ...input})
   const deliveries = ctx.dispatcher.prepare(event, targets)
   return {
     event,
@@ -136,10 +145,8 @@ export async function emitBody(
   ctx: EmulatorContext,
   input: {type: string; body: string; source: string; webhooks: readonly Webhook[]},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
-  const event = ctx.store.addEvent({id: randomUUID(), type: input.type, createdAt: Date.now(), body: input.body, source: input.source})
-  const deliveries = ctx.dispatcher.prepare(event, [...input.webhooks])
+  const recorded = addEvent(ctx, {type: input.type, createdAt: Date.now(), body: input.body, source: input.source}, input.webhooks)
   await ctx.store.commit()
-  ctx.dispatcher.start(deliveries)
-  ctx.events.emit('event.created', {event, deliveries})
-  return {event, deliveries}
+  recorded.send()
+  return recorded
 }
