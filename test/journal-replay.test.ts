@@ -49,7 +49,7 @@ describe('replaying a hand-damaged journal', () => {
       await expectRefused(
         dataDir,
         files,
-        `${join(dataDir, 'db.journal')} line 2: ops[0]: unknown collection "${c}" (known: webhooks, addresses, emails, events, deliveries, attempts, apiKeys). ${advice}`,
+        `${join(dataDir, 'db.journal')} line 2: ops[0]: unknown collection "${c}" (known: webhooks, addresses, emails, resources, events, deliveries, attempts, apiKeys). ${advice}`,
       )
     }
   })

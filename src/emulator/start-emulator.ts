@@ -260,6 +260,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       backlogResumed = true
       dispatcher.resume()
       resumeExpiries(context)
+      const stopProvider = provider.start?.(context)
+      if (stopProvider) cleanups.unshift(async () => stopProvider())
     }
     if (!options.holdBacklog) resumeBacklog()
     if (dataDir) await writeRuntimeFile(dataDir, {pid: process.pid, startedAt, apiUrl: url, apiKey, provider: provider.name, ...(smtp ? {smtpHost: host, smtpPort: smtp.port} : {})})

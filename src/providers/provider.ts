@@ -39,6 +39,11 @@ export interface Provider {
   routes(app: FastifyInstance, ctx: EmulatorContext): void
   /** Catalog events whose trigger acts on real resources (so the ids in the payload resolve), by type. */
   readonly triggers?: Readonly<Record<string, ResourceTrigger>>
+  /**
+   * Starts the provider's own timed work from what the store holds (Sendook: the delivery outcomes
+   * of sent mail), once the backlog resumes; returns what stops it.
+   */
+  start?(ctx: EmulatorContext): () => void
   /** What mail through the SMTP sink becomes; without it the emulator starts no SMTP sink. */
   readonly mail?: MailHooks
   /** Body sent on the wire for an event: the exact object that is serialised. */

@@ -85,6 +85,7 @@ function parseBatch(line: string): {s: number; ops: Op[]} | string {
       const key = op.c === 'apiKeys' ? 'key' : 'id'
       if (!isObject(op.r)) return `ops[${i}].r is not an object`
       if (typeof op.r[key] !== 'string' || op.r[key] === '') return `ops[${i}].r has no "${key}"`
+      if (op.c === 'resources' && (typeof op.r.kind !== 'string' || op.r.kind === '')) return `ops[${i}].r has no "kind"`
     } else if (typeof op.d !== 'string') return `ops[${i}].d is not a string`
   }
   return {s: s as number, ops: ops as Op[]}

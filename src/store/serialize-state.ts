@@ -15,11 +15,12 @@ export interface StoreState {
   apiKeys: Map<string, DbData['apiKeys'][number]>
   addresses: Map<string, DbData['addresses'][number]>
   emails: Map<string, DbData['emails'][number]>
+  resources: Map<string, DbData['resources'][number]>
   pruned: DbData['pruned']
 }
 
 /** The store's collections, in the order `db.json` lists them. */
-export const collections = ['webhooks', 'addresses', 'emails', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
+export const collections = ['webhooks', 'addresses', 'emails', 'resources', 'events', 'deliveries', 'attempts', 'apiKeys'] as const
 
 /** One of the store's collections. */
 export type Collection = (typeof collections)[number]
@@ -36,6 +37,7 @@ export function emptyState(): StoreState {
     apiKeys: new Map(),
     addresses: new Map(),
     emails: new Map(),
+    resources: new Map(),
     pruned: {events: 0, deliveries: 0, attempts: 0},
   }
 }

@@ -7,7 +7,7 @@ import {makePrivateDir} from './private-dir.js'
 import {replayJournals, type TornLine} from './replay-journal.js'
 import {type Collection, emptyState, SnapshotFile, type StoreState} from './serialize-state.js'
 import {StoreCorruptError, StoreWriteError} from './store-errors.js'
-import type {AddressRecord, ApiKey, Attempt, Delivery, EmailRecord, EventRecord, PrunedCounts, Webhook} from './types.js'
+import type {AddressRecord, ApiKey, Attempt, Delivery, EmailRecord, EventRecord, PrunedCounts, ResourceRecord, Webhook} from './types.js'
 
 export {JournalCorruptError, StoreCorruptError, StoreWriteError} from './store-errors.js'
 export {readStoreFiles, replayJournal, replayJournals, type TornLine} from './replay-journal.js'
@@ -82,7 +82,7 @@ const PROBE_MAX_MS = 2000
 const PROBE_MIN_BYTES = 4096
 
 /** Collections whose records can be deleted: their insertion order is remembered, to put one back in place. */
-const deletable = new Set<Collection>(['webhooks', 'addresses', 'emails'])
+const deletable = new Set<Collection>(['webhooks', 'addresses', 'emails', 'resources'])
 
 /** Default history cap: events kept before the oldest finished ones are pruned. */
 export const DEFAULT_MAX_EVENTS = 50_000
@@ -104,6 +104,8 @@ export class Store extends EventEmitter<StoreEventMap> {
   readonly #attemptsByDelivery = new Map<string, Attempt[]>()
   readonly #addressesByEmail = new Map<string, AddressRecord>()
   readonly #emailsByAddress = new Map<string, Map<string, EmailRecord>>()
+  /** Provider resources by kind, each in insertion order. */
+  readonly #resourcesByKind = new Map<string, Map<string, ResourceRecord>>()
   /** Insertion rank of records of the {@link deletable} collections. */
   readonly #order = new WeakMap<object, number>()
   #nextOrder = 0
@@ -195,6 +197,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     for (const a of db.data.attempts.values()) store.#indexRecord('attempts', a)
     for (const a of db.data.addresses.values()) store.#indexRecord('addresses', a)
     for (const e of db.data.emails.values()) store.#indexRecord('emails', e)
+    for (const r of db.data.resources.values()) store.#indexRecord('resources', r)
     return store
   }
 
@@ -358,6 +361,38 @@ export class Store extends EventEmitter<StoreEventMap> {
     return this.#newest(source, filter.limit, () => true)
   }
 
+  // ── provider resources ──────────────────────────────────────────────────
+  /** Adds a provider's resource, or replaces the one with its id (which keeps its place in listings). */
+  putResource<T extends ResourceRecord>(record: T): T {
+    return this.#insert('resources', record.id, record)
+  }
+
+  /** The resource of this kind with this id, if held. */
+  getResource<T extends ResourceRecord>(kind: string, id: string): T | undefined {
+    const record = this.#state.resources.get(id)
+    return record?.kind === kind ? (record as T) : undefined
+  }
+
+  updateResource<T extends ResourceRecord>(record: T, changes: Partial<T>): T {
+    return this.#update('resources', record, changes)
+  }
+
+  deleteResource(id: string): boolean {
+    return this.#erase('resources', id) !== undefined
+  }
+
+  /** Resources of one kind, oldest first (the order they were added in). */
+  listResources<T extends ResourceRecord>(kind: string): T[] {
+    return [...(this.#resourcesByKind.get(kind)?.values() ?? [])] as T[]
+  }
+
+  /** How many resources of each kind are held. */
+  resourceCounts(): Record<string, number> {
+    const counts: Record<string, number> = {}
+    for (const [kind, map] of this.#resourcesByKind) counts[kind] = map.size
+    return counts
+  }
+
   // ── API keys ────────────────────────────────────────────────────────────
   addApiKey(key: ApiKey): ApiKey {
     return this.#insert('apiKeys', key.key, key)
@@ -394,10 +429,15 @@ export class Store extends EventEmitter<StoreEventMap> {
       let map = this.#emailsByAddress.get(email.addressId)
       if (!map) this.#emailsByAddress.set(email.addressId, (map = new Map()))
       map.set(email.id, email)
+    } else if (collection === 'resources') {
+      const resource = record as ResourceRecord
+      let map = this.#resourcesByKind.get(resource.kind)
+      if (!map) this.#resourcesByKind.set(resource.kind, (map = new Map()))
+      map.set(resource.id, resource)
     }
   }
 
-  #unindexRecord(collection: Collection, record: object): void {
+  #unindexRecord(collection: Collection, record: object, replacement?: ResourceRecord): void {
     if (collection === 'deliveries') pull(this.#deliveriesByEvent, (record as Delivery).eventId, record as Delivery)
     else if (collection === 'attempts') pull(this.#attemptsByDelivery, (record as Attempt).deliveryId, record as Attempt)
     else if (collection === 'addresses') {
@@ -408,6 +448,13 @@ export class Store extends EventEmitter<StoreEventMap> {
       const map = this.#emailsByAddress.get(email.addressId)
       map?.delete(email.id)
       if (map?.size === 0) this.#emailsByAddress.delete(email.addressId)
+    } else if (collection === 'resources') {
+      const resource = record as ResourceRecord
+      const map = this.#resourcesByKind.get(resource.kind)
+      // A record replaced by one of its kind keeps its place: the index is set over it.
+      if (map?.get(resource.id) !== resource || replacement?.kind === resource.kind) return
+      map.delete(resource.id)
+      if (map.size === 0) this.#resourcesByKind.delete(resource.kind)
     }
   }
 
@@ -417,7 +464,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     const map = this.#map(collection)
     const previous = map.get(key)
     map.set(key, record)
-    if (previous) this.#unindexRecord(collection, previous)
+    if (previous) this.#unindexRecord(collection, previous, record as unknown as ResourceRecord)
     this.#indexRecord(collection, record)
     if (this.#journal === null) {
       this.#inMemoryChange()
@@ -503,6 +550,8 @@ export class Store extends EventEmitter<StoreEventMap> {
         if (undo.previous) {
           map.set(undo.key, undo.previous)
           this.#indexRecord(undo.collection, undo.previous)
+          // (Its kind's listing is rebuilt below, so that it is back in its place there too.)
+          if (undo.collection === 'resources') reinserted.add('resources')
         } else map.delete(undo.key)
       } else {
         map.set(undo.key, undo.record)
@@ -519,6 +568,10 @@ export class Store extends EventEmitter<StoreEventMap> {
     if (reinserted.has('emails')) {
       this.#emailsByAddress.clear()
       for (const e of this.#state.emails.values()) this.#indexRecord('emails', e)
+    }
+    if (reinserted.has('resources')) {
+      this.#resourcesByKind.clear()
+      for (const r of this.#state.resources.values()) this.#indexRecord('resources', r)
     }
     if (group.undo.length > 0) this.#rollbacks++
   }

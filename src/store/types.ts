@@ -140,6 +140,16 @@ export interface EmailRecord {
   parseError: string | null
 }
 
+/**
+ * A provider's own resource (a Sendook inbox, message or thread): the core stores it, journals it
+ * with everything else and lists it by `kind`, and never reads its other fields.
+ */
+export interface ResourceRecord {
+  id: string
+  /** What it is, named by its provider, e.g. `sendook.inbox`. */
+  kind: string
+}
+
 /** Everything in `db.json`. */
 export interface DbData {
   version: 1
@@ -150,5 +160,6 @@ export interface DbData {
   apiKeys: ApiKey[]
   addresses: AddressRecord[]
   emails: EmailRecord[]
+  resources: ResourceRecord[]
   pruned: PrunedCounts
 }

@@ -1,6 +1,8 @@
 import type {Provider} from '../provider.js'
 import {LOCAL_DOMAIN, sendookCatalog, sendookTime} from './catalog.js'
 import {newObjectId} from './object-id.js'
+import {sendookMail} from './mail.js'
+import {startOutcomes} from './operations.js'
 import {sendookRoutes} from './routes.js'
 import {sendookSignature} from './sign.js'
 
@@ -35,6 +37,8 @@ export const sendook: Provider = {
   }),
   isoTime: sendookTime,
   routes: (app, ctx) => sendookRoutes(app, ctx),
+  start: startOutcomes,
+  mail: sendookMail as Provider['mail'],
 }
 
 /**

@@ -6,35 +6,9 @@ import {isHttpUrl} from '../../http/request-schemas.js'
 import {StoreWriteError} from '../../store/store-errors.js'
 import type {Webhook} from '../../store/types.js'
 import {isObjectId} from './object-id.js'
+import {fieldError, objectBody, SendookError, ValidationErrors, type FieldError} from './errors.js'
 import {presentAttempt, presentWebhook} from './present.js'
-
-/** An answer in Sendook's shape: `{"error": message}`. */
-export class SendookError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'SendookError'
-  }
-}
-
-/** One item of a 400 as Sendook's validator (express-validator) shapes it. */
-export interface FieldError {
-  type: 'field'
-  value?: unknown
-  msg: string
-  path: string
-  location: 'body' | 'query' | 'params'
-}
-
-/** A 400 `{"errors": [...]}`, each naming its field. */
-export class ValidationErrors extends Error {
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.path}: ${e.msg}`).join('; '))
-    this.name = 'ValidationErrors'
-  }
-}
+import {resourceRoutes} from './resource-routes.js'
 
 /** The test event the guide documents, byte for byte. */
 export const TEST_BODY = '{"event":"message.received","payload":{"test":"test"}}'
@@ -58,6 +32,7 @@ export function sendookRoutes(app: FastifyInstance, ctx: EmulatorContext, extra:
         void reply.status(404).send({error: `Cannot ${request.method} ${request.url.split('?')[0]}`})
       })
       webhookRoutes(scope, ctx)
+      resourceRoutes(scope, ctx)
       extra(scope)
     },
     {prefix: '/v1'},
@@ -110,17 +85,6 @@ function webhookOf(ctx: EmulatorContext, request: FastifyRequest): Webhook {
   const webhook = isObjectId(id) ? ctx.store.getWebhook(id) : undefined
   if (!webhook) throw new SendookError(404, 'Webhook not found')
   return webhook
-}
-
-/** The JSON body as an object (an absent body is `{}`); anything else is a 400 naming the body. */
-export function objectBody(request: FastifyRequest): Record<string, unknown> {
-  const body = request.body ?? {}
-  if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationErrors([fieldError('body', body, 'must be a JSON object')])
-  return body as Record<string, unknown>
-}
-
-export function fieldError(path: string, value: unknown, msg: string): FieldError {
-  return {type: 'field', ...(value === undefined ? {} : {value}), msg, path, location: 'body'}
 }
 
 /** Whatever a route throws, in Sendook's shapes. */
