@@ -37,6 +37,10 @@ export class ApiClient {
     return this.request<T>('POST', path, body)
   }
 
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body)
+  }
+
   delete<T>(path: string): Promise<T> {
     return this.request<T>('DELETE', path)
   }
@@ -74,7 +78,14 @@ export class ApiClient {
 function apiError(answer: HttpAnswer, text: string): ApiError {
   let error: {code?: string; message?: string; field?: string} | undefined
   try {
-    error = JSON.parse(text).error
+    const parsed = JSON.parse(text)
+    error = parsed.error
+    // A provider's own shapes (Sendook): {"error": "Inbox not found"}, {"errors": [{path, msg}, …]}.
+    if (typeof error === 'string') error = {message: error}
+    const items = Array.isArray(parsed.errors) ? (parsed.errors as Array<{path?: string; msg?: string}>) : null
+    if (!error && items && items.length > 0) {
+      error = {code: 'invalid_request', message: items.map((e) => (e.path ? `${e.path}: ${e.msg}` : String(e.msg))).join('; '), ...(items[0].path ? {field: items[0].path} : {})}
+    }
   } catch {
     // not JSON
   }

@@ -89,7 +89,7 @@ export async function runDevSession(options: DevSessionOptions): Promise<void> {
       write(`  API         ${apiUrl}`)
       write(`  API key     ${emulator.apiKey}`)
       if (emulator.allowedHosts.length > 0) write(`  hosts       loopback and ${emulator.allowedHosts.join(', ')} (any other Host gets 403)`)
-      if (emulator.smtpPort !== null) write(`  SMTP        ${emulator.host}:${emulator.smtpPort} (mail to anything@${emulator.context.mail.localDomain}${emulator.context.mail.strictRecipients ? ', existing addresses only' : ''})`)
+      if (emulator.smtpPort !== null) write(`  SMTP        ${emulator.host}:${emulator.smtpPort} (mail to ${emulator.status().mailTo})`)
       write(`  store       ${emulator.dataDir ? `${emulator.dataDir}/db.json` : 'in memory (nothing kept on disk)'}`)
       write(`  time scale  ${emulator.timeScale} (retry delays divided by ${emulator.timeScale}: 1 min → ${formatSeconds(60 / emulator.timeScale)})`)
       if (forward) {

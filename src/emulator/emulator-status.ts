@@ -22,6 +22,8 @@ export function emulatorStatus(ctx: EmulatorContext, facts: EmulatorFacts) {
     smtp: facts.smtp(),
     localDomain: ctx.mail.localDomain,
     strictRecipients: ctx.mail.strictRecipients,
+    /** Who the SMTP sink takes mail for, in words (null without a sink). */
+    mailTo: ctx.provider.mail ? ctx.provider.mail.describe(ctx) : null,
     dataDir: facts.dataDir,
     inMemory: facts.dataDir === null,
     provider: ctx.provider.name,
@@ -30,7 +32,9 @@ export function emulatorStatus(ctx: EmulatorContext, facts: EmulatorFacts) {
     apiPath: ctx.provider.apiPath,
     timeScale: ctx.timeScale.scale,
     attemptTimeoutMs: ctx.attemptTimeoutMs,
-    counts: ctx.store.counts(),
+    counts: {...ctx.store.counts(), ...(ctx.provider.catcher?.counts(ctx) ?? {mailboxes: 0, messages: 0})},
+    /** What mailboxes and messages are called here (JunkMail: addresses, emails; Sendook: inboxes, messages). */
+    nouns: ctx.provider.catcher?.nouns ?? null,
     storeError: ctx.store.lastError?.message ?? null,
   }
 }

@@ -44,6 +44,8 @@ export interface Provider {
    * of sent mail), once the backlog resumes; returns what stops it.
    */
   start?(ctx: EmulatorContext): () => void
+  /** The mail catcher's view of this provider's mailboxes and mail (the viewer's `m`, `/_emulator/v1/mail`). */
+  readonly catcher?: MailCatcher
   /** What mail through the SMTP sink becomes; without it the emulator starts no SMTP sink. */
   readonly mail?: MailHooks
   /** Body sent on the wire for an event: the exact object that is serialised. */
@@ -92,8 +94,67 @@ export interface IncomingMail<R> {
 
 /** How a provider takes mail from the SMTP sink: who may receive it, and what a message becomes. */
 export interface MailHooks<R extends {readonly id: string} = {readonly id: string}> {
+  /** Who may receive mail, in a few words for people: `anything@junkmail.local`, `an inbox's address`. */
+  describe(ctx: EmulatorContext): string
   /** The recipient mail to `email` goes to, or an SMTP refusal (code and text). */
   recipient(ctx: EmulatorContext, email: string): Promise<{recipient: R} | {code: number; message: string}>
   /** Stores a message for its recipients (those still there); resolves with one id per stored copy (none: nothing stored). */
   receive(ctx: EmulatorContext, mail: IncomingMail<R>): Promise<ReadonlyArray<{readonly id: string}>>
+}
+
+/** What people call a mailbox and a message with this provider, singular and plural. */
+export interface MailNouns {
+  readonly mailbox: readonly [string, string]
+  readonly message: readonly [string, string]
+}
+
+/** A mailbox (JunkMail address, Sendook inbox) as the mail catcher lists it. */
+export interface MailboxSummary {
+  readonly id: string
+  readonly email: string
+  readonly name: string | null
+  readonly createdAt: string
+  /** `active`, `expired`…; null where mailboxes have no state. */
+  readonly status: string | null
+  readonly expiresAt: string | null
+  readonly expiredAt: string | null
+}
+
+/** A message, received or sent, as the mail catcher lists it. */
+export interface MailSummary {
+  readonly id: string
+  readonly mailboxId: string
+  readonly direction: 'received' | 'sent'
+  readonly from: string
+  readonly to: readonly string[]
+  readonly subject: string
+  /** When it was received or sent, ISO-8601. */
+  readonly at: string
+  /** Its state (`received`, `delivered`, `bounced`…); null where messages have none. */
+  readonly status: string | null
+  /** Bytes of the raw message, where it is kept. */
+  readonly size: number | null
+}
+
+/** A message in full, for reading. */
+export interface MailDetail extends MailSummary {
+  readonly cc: readonly string[]
+  readonly text: string | null
+  readonly html: string | null
+  readonly headers: ReadonlyArray<{readonly name: string; readonly value: string}>
+  readonly attachments: ReadonlyArray<{readonly index: number; readonly filename: string | null; readonly contentType: string; readonly size: number}>
+  /** For sent mail: each recipient's outcome so far. */
+  readonly outcomes: Readonly<Record<string, string>> | null
+}
+
+/** The mail a provider holds, in one shape for the viewer and the emulator's routes. */
+export interface MailCatcher {
+  readonly nouns: MailNouns
+  counts(ctx: EmulatorContext): {mailboxes: number; messages: number}
+  /** Mailboxes, newest first. */
+  mailboxes(ctx: EmulatorContext): MailboxSummary[]
+  /** Messages, newest first, of one mailbox or all. */
+  messages(ctx: EmulatorContext, mailboxId?: string): MailSummary[]
+  /** One message in full; undefined if there is none with this id. */
+  message(ctx: EmulatorContext, id: string): Promise<MailDetail | undefined>
 }

@@ -63,7 +63,7 @@ export function headerLines(p: HeaderProps): StyledLine[][] {
     title,
     [{text: oneLine(`  API ${s.apiUrl}${s.apiPath ?? '/api/v1'}   key ${maskKey(p.apiKey)}   SMTP ${smtp}`), style: 'plain'}],
     [{text: oneLine(`  store ${store}   time ${scaleText(s.timeScale)}   provider ${s.provider}`), style: 'plain'}],
-    [{text: `  ${s.counts.addresses} addresses · ${s.counts.emails} emails · ${s.counts.deliveries} deliveries · ${s.counts.attempts} attempts · i hides this`, style: 'dim'}],
+    [{text: `  ${mailCounts(s)} · ${s.counts.deliveries} deliveries · ${s.counts.attempts} attempts · i hides this`, style: 'dim'}],
   ]
 }
 
@@ -84,4 +84,12 @@ export function Header(p: HeaderProps) {
       ))}
     </Box>
   )
+}
+
+/** `3 addresses · 5 emails`, or `2 inboxes · 7 messages`: in the provider's words. */
+function mailCounts(s: EmulatorStatus): string {
+  const nouns = s.nouns ?? {mailbox: ['address', 'addresses'], message: ['email', 'emails']}
+  const mailboxes = s.counts.mailboxes ?? s.counts.addresses
+  const messages = s.counts.messages ?? s.counts.emails
+  return `${mailboxes} ${nouns.mailbox[mailboxes === 1 ? 0 : 1]} · ${messages} ${nouns.message[messages === 1 ? 0 : 1]}`
 }

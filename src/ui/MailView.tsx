@@ -6,34 +6,40 @@ import {MessageView} from './MessageView.js'
 import {messageOf} from './use-event-window.js'
 import {useKeys} from './use-keys.js'
 import {useKeyHints, useViewer} from './viewer-context.js'
-import type {AddressSummary, EmailSummary} from './viewer-contract.js'
+import type {MailboxSummary, MailNouns, MailSummary} from './viewer-contract.js'
 
 export interface MailViewProps {
-  /** Moves with every email or address event: the lists are read again. */
+  /** Moves with every mail or mailbox event: the lists are read again. */
   readonly revision: number
   readonly width: number
   readonly height: number
   readonly onClose: () => void
+  /** What the provider calls mailboxes and messages (default: JunkMail's addresses and emails). */
+  readonly nouns?: MailNouns | null
 }
 
+const JUNKMAIL_NOUNS: MailNouns = {mailbox: ['address', 'addresses'], message: ['email', 'emails']}
+const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1)
+
 /**
- * `m`: received mail (newest first) and the addresses, Tab between them. Enter reads a message, or
- * shows an address's mail; Esc goes back.
+ * `m`: mail received and sent (newest first) and the mailboxes (addresses, inboxes), Tab between
+ * them. Enter reads a message, or shows a mailbox's mail; Esc goes back.
  */
-export function MailView({revision, width, height, onClose}: MailViewProps) {
+export function MailView({revision, width, height, onClose, nouns: given}: MailViewProps) {
   const {actions, color, quit} = useViewer()
+  const nouns = given ?? JUNKMAIL_NOUNS
   const [tab, setTab] = useState<'mail' | 'addresses'>('mail')
-  const [emails, setEmails] = useState<EmailSummary[] | null>(null)
-  const [addresses, setAddresses] = useState<AddressSummary[] | null>(null)
+  const [emails, setEmails] = useState<MailSummary[] | null>(null)
+  const [addresses, setAddresses] = useState<MailboxSummary[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [atMail, setAtMail] = useState(0)
   const [atAddress, setAtAddress] = useState(0)
-  const [address, setAddress] = useState<AddressSummary | null>(null)
+  const [address, setAddress] = useState<MailboxSummary | null>(null)
   const [reading, setReading] = useState<string | null>(null)
 
   useEffect(() => {
     let live = true
-    Promise.all([actions.emails(address?.id), actions.addresses()]).then(
+    Promise.all([actions.mail(address?.id), actions.mailboxes()]).then(
       ([e, a]) => {
         if (!live) return
         setEmails(e)
@@ -68,7 +74,7 @@ export function MailView({revision, width, height, onClose}: MailViewProps) {
     } else if (input === 'q') quit()
   }, reading === null)
 
-  useKeyHints(reading ? ['↑↓ scroll', 'Esc back'] : ['↑↓ choose', tab === 'mail' ? 'Enter read' : 'Enter its mail', 'Tab mail/addresses', address ? 'Esc all mail' : 'Esc back'])
+  useKeyHints(reading ? ['↑↓ scroll', 'Esc back'] : ['↑↓ choose', tab === 'mail' ? 'Enter read' : 'Enter its mail', `Tab mail/${nouns.mailbox[1]}`, address ? 'Esc all mail' : 'Esc back'])
   if (reading) return <MessageView emailId={reading} width={width} height={height} onClose={() => setReading(null)} />
 
   const room = Math.max(1, height - 2)
@@ -84,7 +90,7 @@ export function MailView({revision, width, height, onClose}: MailViewProps) {
       <Text wrap="truncate-end">
         {tabText('mail', `Mail${address ? ` to ${oneLine(address.email)}` : ''} (${emails?.length ?? '…'})`)}
         {' '}
-        {tabText('addresses', `Addresses (${addresses?.length ?? '…'})`)}
+        {tabText('addresses', `${capital(nouns.mailbox[1])} (${addresses?.length ?? '…'})`)}
       </Text>
       <Box flexDirection="column" height={room + 1} overflow="hidden">
         {error ? (
@@ -95,24 +101,27 @@ export function MailView({revision, width, height, onClose}: MailViewProps) {
           <Text dimColor>Loading…</Text>
         ) : list.length === 0 ? (
           <Text dimColor wrap="truncate-end">
-            {tab === 'mail' ? 'No mail yet: send some to any address @ the local domain.' : 'No address yet.'}
+            {tab === 'mail' ? `No mail yet: send some to ${nouns.mailbox[0] === 'address' ? 'any address @ the local domain' : `an ${nouns.mailbox[0]}'s address`}.` : `No ${nouns.mailbox[0]} yet.`}
           </Text>
         ) : tab === 'mail' ? (
           (emails ?? []).slice(start, start + room + 1).map((m, i) => {
             const chosen = start + i === atMail
+            const who = m.direction === 'sent' ? `${oneLine(m.from)} → ${oneLine(m.to.join(', '))}` : `${oneLine(m.to.join(', '))} ← ${oneLine(m.from)}`
+            const tail = [m.status && m.status !== 'received' ? oneLine(m.status) : null, m.size === null ? null : shortSize(m.size)].filter(Boolean).join(' · ')
             return (
               <Text key={m.id} wrap="truncate-end" inverse={color && chosen}>
-                {chosen ? '›' : ' '} {localClock(m.receivedAt)} {oneLine(m.to)} ← {oneLine(m.from)} · {oneLine(m.subject || '(no subject)')} · {shortSize(m.size)}
+                {chosen ? '›' : ' '} {localClock(m.at)} {who} · {oneLine(m.subject || '(no subject)')}{tail ? ` · ${tail}` : ''}
               </Text>
             )
           })
         ) : (
           (addresses ?? []).slice(start, start + room + 1).map((a, i) => {
             const chosen = start + i === atAddress
-            const when = a.status === 'expired' ? `expired ${localClock(a.expiredAt)}` : `expires ${localClock(a.expiresAt)}`
+            const when = a.status === 'expired' ? `expired ${localClock(a.expiredAt)}` : a.expiresAt ? `expires ${localClock(a.expiresAt)}` : `created ${localClock(a.createdAt)}`
+            const facts = [a.name === null ? null : oneLine(a.name), a.status === null ? null : oneLine(a.status), when].filter(Boolean).join(' · ')
             return (
               <Text key={a.id} wrap="truncate-end" inverse={color && chosen}>
-                {chosen ? '›' : ' '} {oneLine(a.email)} · {oneLine(a.status)} · {when}
+                {chosen ? '›' : ' '} {oneLine(a.email)} · {facts}
               </Text>
             )
           })

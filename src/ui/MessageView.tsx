@@ -8,16 +8,25 @@ import {messageOf} from './use-event-window.js'
 import {useKeys} from './use-keys.js'
 import {useScroll} from './use-scroll.js'
 import {useViewer} from './viewer-context.js'
-import type {EmailDetail} from './viewer-contract.js'
+import type {MailDetail} from './viewer-contract.js'
 
-/** A received message as lines: the envelope facts, its headers, its text, its attachments. */
-export function messageLines(m: EmailDetail, width: number): StyledLine[] {
+/** A message as lines: who and when, its outcomes (sent mail), its text, its attachments, its headers. */
+export function messageLines(m: MailDetail, width: number): StyledLine[] {
   const lines: StyledLine[] = []
   const add = (text: string, style: StyledLine['style'] = 'plain') => lines.push({text, style})
   add(oneLine(m.subject || '(no subject)'), 'title')
   add(oneLine(`From ${m.from}`))
-  add(oneLine(`To ${m.to}`))
-  add(`Received ${localClock(m.receivedAt)} (${m.receivedAt}) · ${shortSize(m.size)}`, 'dim')
+  add(oneLine(`To ${m.to.join(', ')}`))
+  if (m.cc.length > 0) add(oneLine(`Cc ${m.cc.join(', ')}`))
+  const facts = [m.status && m.status !== 'received' ? oneLine(m.status) : null, m.size === null ? null : shortSize(m.size)].filter(Boolean)
+  add(`${m.direction === 'sent' ? 'Sent' : 'Received'} ${localClock(m.at)} (${m.at})${facts.map((f) => ` · ${f}`).join('')}`, 'dim')
+  const outcomes = Object.entries(m.outcomes ?? {})
+  if (m.direction === 'sent') {
+    add('')
+    add('Outcomes', 'title')
+    if (outcomes.length === 0) add('none yet', 'dim')
+    for (const [recipient, outcome] of outcomes) add(oneLine(`${recipient}  ${outcome}`), outcome === 'delivered' ? 'ok' : 'fail')
+  }
   add('')
   add('Text', 'title')
   if (m.text === null || m.text === '') add(m.html ? `(no text part; an HTML part of ${shortSize(Buffer.byteLength(m.html))})` : '(no text)', 'dim')
@@ -32,14 +41,14 @@ export function messageLines(m: EmailDetail, width: number): StyledLine[] {
   return lines
 }
 
-/** One received message: ↑↓ scroll, Esc back. */
+/** One message, received or sent: ↑↓ scroll, Esc back. */
 export function MessageView({emailId, width, height, onClose}: {readonly emailId: string; readonly width: number; readonly height: number; readonly onClose: () => void}) {
   const {actions, color, quit} = useViewer()
-  const [message, setMessage] = useState<EmailDetail | null>(null)
+  const [message, setMessage] = useState<MailDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     let live = true
-    actions.email(emailId).then(
+    actions.mailMessage(emailId).then(
       (m) => live && setMessage(m),
       (e: unknown) => live && setError(messageOf(e)),
     )

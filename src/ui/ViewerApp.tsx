@@ -168,7 +168,7 @@ function Viewer(props: ViewerAppProps) {
   if (screen === 'help') body = <HelpScreen width={columns} height={bodyHeight} onClose={back} />
   else if (screen === 'trigger') body = <TriggerForm webhooks={state.webhooks} width={columns} height={bodyHeight} onClose={back} />
   else if (screen === 'webhooks') body = <WebhooksView webhooks={state.webhooks} width={columns} height={bodyHeight} dispatch={dispatch} onClose={back} />
-  else if (screen === 'mail') body = <MailView revision={state.mailRevision} width={columns} height={bodyHeight} onClose={back} />
+  else if (screen === 'mail') body = <MailView revision={state.mailRevision} width={columns} height={bodyHeight} onClose={back} nouns={status?.nouns} />
   else if (screen === 'notices') body = <NoticesView notices={state.notices} width={columns} height={bodyHeight} onClose={back} />
   else {
     const showList = screen === 'list' || sideBySide
@@ -198,7 +198,7 @@ function Viewer(props: ViewerAppProps) {
             now={now}
             color={color}
             labels={labels}
-            empty={emptyText(state, status?.localDomain)}
+            empty={emptyText(state, status?.mailTo ?? (status ? `anything@${status.localDomain}` : undefined))}
           />
         ) : null}
         {sideBySide ? (
@@ -255,10 +255,10 @@ function TooSmallKeys({listFocused, onQuit}: {readonly listFocused: boolean; rea
   return null
 }
 
-function emptyText(s: ViewState, domain: string | undefined): string {
+function emptyText(s: ViewState, mailTo: string | undefined): string {
   if (s.filter) return `No event matches "${oneLine(s.filter)}" (Esc clears the filter)`
   if (s.request && s.events.length === 0) return 'Loading…'
-  return `No events yet: t triggers one, or send mail to anything@${domain ?? 'the local domain'}`
+  return `No events yet: t triggers one, or send mail to ${mailTo ?? 'the local domain'}`
 }
 
 /** Lines the rest of the process writes come in as notices, a few at a time, never during a render. */

@@ -272,7 +272,8 @@ function applyToList(s: ViewState, list: readonly Happening[]): ViewState {
   let mail = 0
   for (const h of list) {
     if (h.kind === 'event.created') {
-      if (/^(email|address)\./.test(h.event.type)) mail++
+      // Any event may be about mail or a mailbox (whatever the provider calls them): the mail view reads again.
+      mail = 1
       const known = byId.get(h.event.id)
       if (known) byId.set(known.id, h.deliveries.reduce((r, d) => withDelivery(r, d), known))
       else if (s.attached) {

@@ -18,6 +18,8 @@ export interface EmulatorStatus {
   readonly apiPath?: string
   readonly smtp: {readonly host: string; readonly port: number; readonly sessions: number; readonly messagesInProgress: number} | null
   readonly localDomain: string
+  /** Who the SMTP sink takes mail for, in words (absent from emulators before it was said). */
+  readonly mailTo?: string | null
   readonly dataDir: string | null
   readonly inMemory: boolean
   readonly provider: string
@@ -31,7 +33,12 @@ export interface EmulatorStatus {
     readonly deliveries: number
     readonly pendingDeliveries: number
     readonly attempts: number
+    /** Mailboxes and messages, whatever the provider calls them (absent from emulators before they were counted). */
+    readonly mailboxes?: number
+    readonly messages?: number
   }
+  /** What mailboxes and messages are called (absent: JunkMail's addresses and emails). */
+  readonly nouns?: MailNouns | null
   readonly storeError: string | null
 }
 
@@ -67,30 +74,44 @@ export interface CatalogEntry {
   readonly sample: unknown
 }
 
-/** An address and an email as the hosted API lists them. */
-export interface AddressSummary {
+/** A mailbox (a JunkMail address, a Sendook inbox), as `GET /_emulator/v1/mailboxes` lists it. */
+export interface MailboxSummary {
   readonly id: string
   readonly email: string
+  readonly name: string | null
   readonly createdAt: string
-  readonly expiresAt: string
-  readonly status: string
+  /** `active`, `expired`…; null where mailboxes have no state. */
+  readonly status: string | null
+  readonly expiresAt: string | null
   readonly expiredAt: string | null
 }
-export interface EmailSummary {
+/** A message received or sent, as `GET /_emulator/v1/mail` lists it. */
+export interface MailSummary {
   readonly id: string
-  readonly addressId: string
-  readonly to: string
+  readonly mailboxId: string
+  readonly direction: 'received' | 'sent'
   readonly from: string
+  readonly to: readonly string[]
   readonly subject: string
-  readonly receivedAt: string
-  readonly size: number
+  readonly at: string
+  readonly status: string | null
+  readonly size: number | null
 }
-/** An email in full (`GET /api/v1/emails/:id`). */
-export type EmailDetail = EmailSummary & {
+/** A message in full (`GET /_emulator/v1/mail/:id`). */
+export type MailDetail = MailSummary & {
+  readonly cc: readonly string[]
   readonly headers: ReadonlyArray<{readonly name: string; readonly value: string}>
   readonly text: string | null
   readonly html: string | null
   readonly attachments: ReadonlyArray<{readonly index: number; readonly filename: string | null; readonly contentType: string; readonly size: number}>
+  /** Sent mail: each recipient's outcome so far. */
+  readonly outcomes: Readonly<Record<string, string>> | null
+}
+
+/** What a provider calls a mailbox and a message, singular and plural. */
+export interface MailNouns {
+  readonly mailbox: readonly [string, string]
+  readonly message: readonly [string, string]
 }
 
 /** What the viewer can ask or do. Every call may reject with an Error whose message is for the user. */
@@ -108,7 +129,9 @@ export interface ViewerActions {
   createWebhook(input: {readonly url: string; readonly events: readonly string[]}): Promise<PublicWebhook & {readonly secret: string}>
   deleteWebhook(id: string): Promise<void>
   enableWebhook(id: string): Promise<PublicWebhook>
-  addresses(): Promise<AddressSummary[]>
-  emails(addressId?: string): Promise<EmailSummary[]>
-  email(id: string): Promise<EmailDetail>
+  /** Mailboxes, newest first. */
+  mailboxes(): Promise<MailboxSummary[]>
+  /** Messages received and sent, newest first, of one mailbox or all. */
+  mail(mailboxId?: string): Promise<MailSummary[]>
+  mailMessage(id: string): Promise<MailDetail>
 }

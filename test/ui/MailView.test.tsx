@@ -40,4 +40,39 @@ describe('MailView', () => {
     s.rerender(<MailView revision={1} width={80} height={12} onClose={() => undefined} />)
     await s.waitFor('Fresh')
   })
+
+  it("in the provider's words (Sendook: inboxes, messages), sent mail with its status; reading it shows each recipient's outcome", async () => {
+    const fake = new FakeEmulator()
+    const inbox = {id: 'a'.repeat(24), email: 'support@sendook.local', name: 'support', createdAt: new Date().toISOString(), status: null, expiresAt: null, expiredAt: null}
+    fake.addressList.push(inbox)
+    fake.emailList.push({
+      id: 'b'.repeat(24),
+      mailboxId: inbox.id,
+      direction: 'sent',
+      from: inbox.email,
+      to: ['bounce@simulator.amazonses.com', 'jane@example.com'],
+      cc: [],
+      subject: 'Welcome',
+      at: new Date().toISOString(),
+      status: 'bounced',
+      size: null,
+      headers: [{name: 'Subject', value: 'Welcome'}],
+      text: 'Hello!',
+      html: '<p>Hello!</p>',
+      attachments: [],
+      outcomes: {'jane@example.com': 'delivered', 'bounce@simulator.amazonses.com': 'bounced'},
+    })
+    const nouns = {mailbox: ['inbox', 'inboxes'], message: ['message', 'messages']} as const
+    const s = await renderWithTools(fake, <MailView revision={0} width={120} height={20} onClose={() => undefined} nouns={nouns} />)
+    let f = await s.waitFor('Mail (1)')
+    expect(f).toContain('Inboxes (1)')
+    expect(f).toMatch(/› \d\d:\d\d:\d\d support@sendook\.local → bounce@simulator\.amazonses\.com, jane@example\.com · Welcome · bounced/)
+    await s.press(KEY.tab)
+    expect(s.frame()).toMatch(/› support@sendook\.local · support · created \d\d:\d\d:\d\d/)
+    await s.press(KEY.tab, KEY.enter)
+    f = await s.waitFor('Outcomes')
+    expect(f).toMatch(/Sent \d\d:\d\d:\d\d .* · bounced/)
+    expect(f).toContain('jane@example.com  delivered')
+    expect(f).toContain('bounce@simulator.amazonses.com  bounced')
+  })
 })

@@ -181,6 +181,32 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
     POST: {scope: FULL_ACCESS, handler: async (request) => ({data: await enableWebhook(ctx, id(request))})},
   })
 
+  // The mail catcher (the viewer's `m`): the provider's mailboxes and mail, received and sent, in one shape.
+  const catcher = () => {
+    if (!ctx.provider.catcher) throw new OperationError(404, 'not_found', `${ctx.provider.displayName} keeps no mail`)
+    return ctx.provider.catcher
+  }
+  defineResource(app, store, `${p}/mailboxes`, {GET: {scope: FULL_ACCESS, handler: async () => ({data: catcher().mailboxes(ctx)})}})
+  defineResource(app, store, `${p}/mail`, {
+    GET: {
+      scope: FULL_ACCESS,
+      handler: async (request) => {
+        const mailbox = (request.query as Record<string, unknown>).mailbox
+        return {data: catcher().messages(ctx, typeof mailbox === 'string' && mailbox !== '' ? mailbox : undefined)}
+      },
+    },
+  })
+  defineResource(app, store, `${p}/mail/:id`, {
+    GET: {
+      scope: FULL_ACCESS,
+      handler: async (request) => {
+        const message = await catcher().message(ctx, id(request))
+        if (!message) throw new OperationError(404, 'not_found', `no message with id ${id(request)}`, 'id')
+        return {data: message}
+      },
+    },
+  })
+
   defineResource(app, store, `${p}/api-keys`, {
     POST: {
       scope: FULL_ACCESS,

@@ -1,3 +1,4 @@
+import {junkmailCatcher} from './catcher.js'
 import {randomBytes} from 'node:crypto'
 import type {Provider} from '../provider.js'
 import {junkmailCatalog, junkmailTime, LOCAL_DOMAIN} from './catalog.js'
@@ -26,7 +27,12 @@ export const junkmail: Provider = {
     mailRoutes(app, ctx)
   },
   triggers: resourceTriggers,
-  mail: {recipient: checkRecipient, receive: ingestMessage},
+  catcher: junkmailCatcher,
+  mail: {
+    describe: (ctx) => `anything@${ctx.mail.localDomain}${ctx.mail.strictRecipients ? ', existing addresses only' : ''}`,
+    recipient: checkRecipient,
+    receive: ingestMessage,
+  },
   envelope: (type, data, timestamp) => ({event: type, timestamp, data}),
   headers: (body, secret, sentAt) => ({
     'Content-Type': 'application/json',

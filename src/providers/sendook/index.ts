@@ -1,6 +1,7 @@
 import type {Provider} from '../provider.js'
 import {LOCAL_DOMAIN, sendookCatalog, sendookTime} from './catalog.js'
 import {newObjectId} from './object-id.js'
+import {sendookCatcher} from './catcher.js'
 import {sendookMail} from './mail.js'
 import {startOutcomes} from './operations.js'
 import {sendookRoutes} from './routes.js'
@@ -39,6 +40,7 @@ export const sendook: Provider = {
   routes: (app, ctx) => sendookRoutes(app, ctx),
   start: startOutcomes,
   mail: sendookMail as Provider['mail'],
+  catcher: sendookCatcher,
 }
 
 /**

@@ -12,6 +12,7 @@ import {INBOX, type InboxRecord} from './records.js'
  * `In-Reply-To` or `References` names a message of that inbox joins its thread.
  */
 export const sendookMail: MailHooks<InboxRecord> = {
+  describe: () => "an inbox's address; create one with: junkmail inboxes create",
   async recipient(ctx, email) {
     const inbox = findInbox(ctx, email)
     if (inbox) return {recipient: inbox}
@@ -23,7 +24,7 @@ export const sendookMail: MailHooks<InboxRecord> = {
 async function receive(ctx: EmulatorContext, mail: IncomingMail<InboxRecord>): Promise<ReadonlyArray<{readonly id: string}>> {
   const raw = mail.chunks.length === 1 ? mail.chunks[0] : Buffer.concat(mail.chunks)
   const {parsed, summary} = await parseMail(raw)
-  const text = await visibleText(parsed?.text ?? (typeof parsed?.html === 'string' ? parsed.html : ''))
+  const text = await visibleText(parsed?.text ?? '')
   const ids = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/)).filter((v) => v !== '')
   const replyTo = [...new Set([...ids(parsed?.inReplyTo), ...ids(parsed?.references).reverse()])]
   const from = mail.mailFrom || summary.from || 'unknown'

@@ -1,6 +1,6 @@
 import {type ApiClient} from '../../cli/api-client.js'
 import type {PresentedDelivery} from '../../emulator/present.js'
-import type {AddressSummary, CatalogEntry, EmailDetail, EmailSummary, EventDetail, EventSummary, ViewerActions} from '../viewer-contract.js'
+import type {CatalogEntry, EventDetail, EventSummary, MailboxSummary, MailDetail, MailSummary, ViewerActions} from '../viewer-contract.js'
 import type {PublicWebhook} from '../../emulator/emulator-events.js'
 
 const EMULATOR = '/_emulator/v1'
@@ -36,8 +36,8 @@ export function httpActions(client: ApiClient | (() => ApiClient)): ViewerAction
       await api().delete(`${EMULATOR}/webhooks/${path(id)}`)
     },
     enableWebhook: (id) => data(api().post<{data: PublicWebhook}>(`${EMULATOR}/webhooks/${path(id)}/enable`)),
-    addresses: () => data(api().get<{data: AddressSummary[]}>('/api/v1/addresses')),
-    emails: (addressId) => data(api().get<{data: EmailSummary[]}>('/api/v1/emails', {addressId})),
-    email: (id) => data(api().get<{data: EmailDetail}>(`/api/v1/emails/${path(id)}`)),
+    mailboxes: () => data(api().get<{data: MailboxSummary[]}>(`${EMULATOR}/mailboxes`)),
+    mail: (mailboxId) => data(api().get<{data: MailSummary[]}>(`${EMULATOR}/mail`, {mailbox: mailboxId})),
+    mailMessage: (id) => data(api().get<{data: MailDetail}>(`${EMULATOR}/mail/${path(id)}`)),
   }
 }

@@ -3,11 +3,11 @@ import type {PublicWebhook} from '../../../src/emulator/emulator-events.js'
 import type {PresentedAttempt, PresentedDelivery, PresentedEvent} from '../../../src/emulator/present.js'
 import type {Happening, HappeningBody} from '../../../src/feed/happening.js'
 import type {
-  AddressSummary,
+  MailboxSummary,
   CatalogEntry,
   ConnectionState,
-  EmailDetail,
-  EmailSummary,
+  MailDetail,
+  MailSummary,
   EmulatorStatus,
   EventDetail,
   EventSummary,
@@ -65,8 +65,8 @@ export class FakeEmulator implements ViewerActions {
   readonly webhookList: Webhook[] = []
   /** Newest last. */
   readonly stored: StoredEvent[] = []
-  readonly addressList: AddressSummary[] = []
-  readonly emailList: EmailDetail[] = []
+  readonly addressList: MailboxSummary[] = []
+  readonly emailList: MailDetail[] = []
   #seq = 0
   #handlers = new Set<{happening(h: Happening): void; connection(state: ConnectionState): void}>()
   #connection: ConnectionState = {state: 'connected', fresh: true}
@@ -217,19 +217,22 @@ export class FakeEmulator implements ViewerActions {
     this.emit({kind: 'webhook.disabled', webhook: this.#public(w), reason: w.disabledReason})
   }
 
-  receiveMail(to: string, from: string, subject: string, text: string | null = 'Hello there', attachments: EmailDetail['attachments'] = []): EmailDetail {
+  receiveMail(to: string, from: string, subject: string, text: string | null = 'Hello there', attachments: MailDetail['attachments'] = []): MailDetail {
     let address = this.addressList.find((a) => a.email === to)
     if (!address) {
-      address = {id: randomUUID(), email: to, createdAt: iso(Date.now()), expiresAt: iso(Date.now() + 3_600_000), status: 'active', expiredAt: null}
+      address = {id: randomUUID(), email: to, name: null, createdAt: iso(Date.now()), expiresAt: iso(Date.now() + 3_600_000), status: 'active', expiredAt: null}
       this.addressList.unshift(address)
     }
-    const email: EmailDetail = {
+    const email: MailDetail = {
       id: randomUUID(),
-      addressId: address.id,
-      to,
+      mailboxId: address.id,
+      direction: 'received',
+      to: [to],
+      cc: [],
       from,
       subject,
-      receivedAt: iso(Date.now()),
+      at: iso(Date.now()),
+      status: null,
       size: 420,
       headers: [
         {name: 'From', value: from},
@@ -239,9 +242,10 @@ export class FakeEmulator implements ViewerActions {
       text,
       html: text === null ? '<p>Hello</p>' : null,
       attachments,
+      outcomes: null,
     }
     this.emailList.unshift(email)
-    this.fire('email.received', {emailId: email.id, addressId: address.id, from, subject, receivedAt: email.receivedAt})
+    this.fire('email.received', {emailId: email.id, addressId: address.id, from, subject, receivedAt: email.at})
     return email
   }
 
@@ -317,18 +321,20 @@ export class FakeEmulator implements ViewerActions {
     return this.#public(w)
   }
 
-  async addresses(): Promise<AddressSummary[]> {
-    this.calls.push({kind: 'other', name: 'addresses'})
+  async mailboxes(): Promise<MailboxSummary[]> {
+    this.calls.push({kind: 'other', name: 'mailboxes'})
     return [...this.addressList]
   }
 
-  async emails(addressId?: string): Promise<EmailSummary[]> {
-    this.calls.push({kind: 'other', name: 'emails'})
-    return this.emailList.filter((e) => !addressId || e.addressId === addressId).map(({id, addressId: a, to, from, subject, receivedAt, size}) => ({id, addressId: a, to, from, subject, receivedAt, size}))
+  async mail(mailboxId?: string): Promise<MailSummary[]> {
+    this.calls.push({kind: 'other', name: 'mail'})
+    return this.emailList
+      .filter((e) => !mailboxId || e.mailboxId === mailboxId)
+      .map(({id, mailboxId: m, direction, to, from, subject, at, status, size}) => ({id, mailboxId: m, direction, to, from, subject, at, status, size}))
   }
 
-  async email(id: string): Promise<EmailDetail> {
-    this.calls.push({kind: 'other', name: 'email'})
+  async mailMessage(id: string): Promise<MailDetail> {
+    this.calls.push({kind: 'other', name: 'mailMessage'})
     const e = this.emailList.find((x) => x.id === id)
     if (!e) throw new Error(`no email with id ${id}`)
     return e
