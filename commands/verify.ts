@@ -11,8 +11,8 @@ export default class Verify extends JunkmailCommand {
     'cat body.json | <%= config.bin %> verify --secret "$WEBHOOK_SECRET" --signature "$SIG"',
   ]
   static flags = {
-    secret: Flags.string({description: 'The webhook secret (whsec_…).', required: true, env: 'JUNKMAIL_WEBHOOK_SECRET'}),
-    signature: Flags.string({description: 'Value of the X-JunkMail-Signature header.', required: true}),
+    secret: Flags.string({description: 'The webhook secret (whsec_…, or sksec_… for Sendook).', required: true, env: 'JUNKMAIL_WEBHOOK_SECRET'}),
+    signature: Flags.string({description: 'Value of the X-JunkMail-Signature header (or X-Sendook-Signature, under dev --provider sendook --sign).', required: true}),
     payload: Flags.string({description: 'File holding the raw request body (default: read stdin).'}),
   }
 

@@ -28,7 +28,7 @@ describe('junkmail CLI', () => {
     }
     expect(section('TOPICS')).toEqual(topics)
     expect(section('COMMANDS')).toEqual(commands)
-    expect(ids).toHaveLength(26)
+    expect(ids).toHaveLength(35)
     const pending = [...ids]
     const worker = async () => {
       for (let id = pending.shift(); id; id = pending.shift()) {

@@ -91,6 +91,45 @@ describe('Sendook inboxes through the SDK calls', () => {
   })
 })
 
+describe('Sendook triggers act on real resources', () => {
+  it('each trigger\'s ids resolve through the API; --set of a generated field sends sample data instead', async () => {
+    const {client, emulator, bodies} = await start()
+    const trigger = async (event: string, set: Record<string, string> = {}) => {
+      const r = await emulator.api('POST', '/_emulator/v1/events', {body: {event, set}})
+      expect(r.status).toBe(201)
+      return r.body.data.event
+    }
+    await trigger('message.received', {subject: 'Where is my order?', from: 'jane@customer.example'})
+    const [received] = await bodies(1)
+    expect(received).toMatchObject({event: 'message.received', payload: {subject: 'Where is my order?', from: 'jane@customer.example', status: 'received'}})
+    // A support inbox was made for it (no inbox.created of its own), and the message reads back.
+    const [support] = await client.inbox.list()
+    expect(support).toMatchObject({_id: received.inboxId, name: 'support', email: 'support@sendook.local'})
+    expect(await client.inbox.message.get(support._id, received.messageId)).toEqual(received.payload)
+
+    await trigger('inbox.created', {name: 'Sales'})
+    await trigger('message.bounced', {inboxId: support._id, to: 'x@example.com'})
+    const more = await bodies(3)
+    const sales = more.find((b) => b.event === 'inbox.created')!
+    expect(await client.inbox.get(sales.inboxId)).toMatchObject({name: 'Sales', email: 'sales@sendook.local'})
+    const bounced = more.find((b) => b.event === 'message.bounced')!
+    expect(await client.inbox.message.get(support._id, bounced.messageId)).toMatchObject({status: 'bounced', to: ['x@example.com'], from: support.email})
+
+    await trigger('inbox.deleted', {id: sales.inboxId})
+    const deleted = (await bodies(4))[3]
+    expect(deleted).toMatchObject({event: 'inbox.deleted', inboxId: sales.inboxId, payload: {name: 'Sales'}})
+    expect((await failure(client.inbox.get(sales.inboxId))).status).toBe(404)
+
+    const id = 'cccccccccccccccccccccccc'
+    await trigger('message.received', {id})
+    const sample = (await bodies(5))[4]
+    expect(sample).toMatchObject({messageId: id, payload: {_id: id, id}})
+    const unknown = await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'message.received', set: {inboxId: '65f0000000000000000000ff'}}})
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error.message).toContain('no inbox with id 65f0000000000000000000ff')
+  })
+})
+
 describe('Sendook sending, with simulated outcomes', () => {
   it('message.sent at once, then each recipient\'s outcome: SES simulator mailboxes and +tags', async () => {
     const {client, bodies, emulator} = await start()

@@ -2,7 +2,10 @@ import {createHmac} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 import {sendook} from '../src/providers/sendook/index.js'
 import {TEST_BODY} from '../src/providers/sendook/routes.js'
+import {runCli} from './support/cli.js'
 import {startTestEmulator} from './support/emulator.js'
+import {SECRET_PREFIXES} from '../src/cli/diagnose-signature.js'
+import {junkmail} from '../src/providers/junkmail/index.js'
 import {startReceiver} from './support/receiver.js'
 import {Sendook, SendookApiError} from './support/sendook-sdk.js'
 
@@ -119,8 +122,9 @@ describe('Sendook deliveries', () => {
     // --set id: _id follows, and the envelope names the same message.
     const id = 'aaaaaaaaaaaaaaaaaaaaaaaa'
     await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'message.delivered', set: {id, subject: 'Welcome!'}}})
-    const [, ...rest] = await receiver.waitFor(types.length + 1)
-    const last = JSON.parse(rest.at(-1)!.body.toString())
+    // (The message.sent trigger sent a real message: its own message.delivered comes too.)
+    const all = await receiver.waitFor(types.length + 2)
+    const last = all.map((q) => JSON.parse(q.body.toString())).find((b) => b.messageId === id)
     expect(last).toMatchObject({messageId: id, payload: {_id: id, id, subject: 'Welcome!', status: 'delivered'}})
     await receiver.close()
   })
@@ -135,6 +139,13 @@ describe('Sendook deliveries', () => {
     await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'message.received'}})
     const [request] = await receiver.waitFor(1)
     expect(request.headers['x-sendook-signature']).toBe('sha256=' + createHmac('sha256', secret).update(request.body).digest('hex'))
+    expect(secret).toMatch(/^sksec_/)
+    // junkmail verify knows it; and names a secret given without its sksec_ prefix.
+    const valid = await runCli(['verify', '--secret', secret, '--signature', String(request.headers['x-sendook-signature'])], {input: request.body.toString()})
+    expect(valid).toMatchObject({code: 0, stdout: 'Signature is valid.\n'})
+    const bare = await runCli(['verify', '--secret', secret.slice('sksec_'.length), '--signature', String(request.headers['x-sendook-signature'])], {input: request.body.toString()})
+    expect(bare.code).toBe(1)
+    expect(bare.stdout).toContain('the secret is missing its "sksec_" prefix')
     await receiver.close()
   })
 
@@ -178,5 +189,11 @@ describe('Sendook deliveries', () => {
     await emulator.api('POST', '/_emulator/v1/events', {body: {event: 'message.received', webhookId: hook._id}})
     await receiver.waitFor(9)
     await receiver.close()
+  })
+})
+
+describe('junkmail verify', () => {
+  it("knows every provider's secret prefix", () => {
+    expect([...SECRET_PREFIXES].sort()).toEqual([junkmail.secretPrefix, sendook.secretPrefix].sort())
   })
 })

@@ -176,14 +176,16 @@ describe('httpActions: what the viewer does, through the API', () => {
     expect(await actions.events({before: triggered.id, limit: 10})).toEqual([])
 
     const addressId = (triggered.payload as {data: {addressId: string}}).data.addressId
-    const addresses = await actions.addresses()
+    const addresses = await actions.mailboxes()
     expect(addresses).toHaveLength(2)
-    expect(addresses.find((a) => a.id === addressId)?.email).toMatch(/@junkmail\.local$/)
-    const emails = await actions.emails(addressId)
+    expect(addresses.find((a) => a.id === addressId)).toMatchObject({email: expect.stringMatching(/@junkmail\.local$/), status: 'active', name: null})
+    const emails = await actions.mail(addressId)
     expect(emails.map((e) => e.subject)).toContain('Hello from the viewer')
-    expect(await actions.emails()).toHaveLength(emails.length)
-    const email = await actions.email(emails[0].id)
-    expect(email).toMatchObject({id: emails[0].id, subject: 'Hello from the viewer', headers: expect.any(Array)})
+    expect(emails[0]).toMatchObject({mailboxId: addressId, direction: 'received', size: expect.any(Number)})
+    expect(await actions.mail()).toHaveLength(emails.length)
+    const email = await actions.mailMessage(emails[0].id)
+    expect(email).toMatchObject({id: emails[0].id, subject: 'Hello from the viewer', headers: expect.any(Array), text: expect.stringContaining('junkmail trigger'), outcomes: null})
+    await expect(actions.mailMessage('nope')).rejects.toThrow('no message with id nope')
     expect((await actions.catalog()).map((c) => c.type)).toContain('email.received')
 
     await actions.deleteWebhook(created.id)

@@ -9,6 +9,9 @@ export interface SignatureCheck {
   readonly expected: string
 }
 
+/** The webhook secret prefixes of the providers (each provider's `secretPrefix`; a test keeps them the same). */
+export const SECRET_PREFIXES = ['whsec_', 'sksec_'] as const
+
 const sign = (payload: Buffer | string, secret: string): string => 'sha256=' + createHmac('sha256', secret).update(payload).digest('hex')
 
 const same = (a: string, b: string): boolean => {
@@ -28,8 +31,8 @@ export function diagnoseSignature(payload: Buffer, signature: string, secret: st
   const fail = (reason: string): SignatureCheck => ({valid: false, reason, expected})
 
   if (/^[0-9a-f]{64}$/i.test(given) && same(`sha256=${given.toLowerCase()}`, expected))
-    return fail('the signature is missing its "sha256=" prefix: compare the whole X-JunkMail-Signature header value')
-  if (!/^sha256=[0-9a-f]{64}$/.test(given)) return fail('the signature is not of the form sha256=<64 lowercase hex digits>: pass the X-JunkMail-Signature header as received')
+    return fail('the signature is missing its "sha256=" prefix: compare the whole signature header value (X-JunkMail-Signature, X-Sendook-Signature)')
+  if (!/^sha256=[0-9a-f]{64}$/.test(given)) return fail('the signature is not of the form sha256=<64 lowercase hex digits>: pass the signature header as received')
 
   const text = payload.toString('utf8')
   const trimmed = text.replace(/\s+$/, '')
@@ -42,9 +45,11 @@ export function diagnoseSignature(payload: Buffer, signature: string, secret: st
   } catch {
     // not JSON: nothing to re-serialise
   }
-  if (secret.startsWith('whsec_') && same(given, sign(payload, secret.slice(6))))
-    return fail('signed with the secret without its "whsec_" prefix: the whole string, prefix included, is the key')
-  if (!secret.startsWith('whsec_') && same(given, sign(payload, `whsec_${secret}`)))
-    return fail('the secret is missing its "whsec_" prefix: the whole string, prefix included, is the key')
+  for (const prefix of SECRET_PREFIXES) {
+    if (secret.startsWith(prefix) && same(given, sign(payload, secret.slice(prefix.length))))
+      return fail(`signed with the secret without its "${prefix}" prefix: the whole string, prefix included, is the key`)
+    if (!secret.startsWith(prefix) && same(given, sign(payload, prefix + secret)))
+      return fail(`the secret is missing its "${prefix}" prefix: the whole string, prefix included, is the key`)
+  }
   return fail('wrong secret, or the body was changed: the signature covers the exact bytes sent, keyed with the webhook\'s secret as UTF-8')
 }

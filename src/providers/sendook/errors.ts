@@ -1,12 +1,10 @@
 import type {FastifyRequest} from 'fastify'
+import {OperationError} from '../../emulator/emulator-context.js'
 
-/** An answer in Sendook's shape: `{"error": message}`. */
-export class SendookError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message)
+/** An answer in Sendook's shape: `{"error": message}` (an {@link OperationError} elsewhere, e.g. from a trigger). */
+export class SendookError extends OperationError {
+  constructor(status: number, message: string) {
+    super(status, status === 404 ? 'not_found' : 'invalid_request', message)
     this.name = 'SendookError'
   }
 }

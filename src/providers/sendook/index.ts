@@ -5,6 +5,7 @@ import {sendookCatcher} from './catcher.js'
 import {sendookMail} from './mail.js'
 import {startOutcomes} from './operations.js'
 import {sendookRoutes} from './routes.js'
+import {sendookTriggers} from './triggers.js'
 import {sendookSignature} from './sign.js'
 
 /**
@@ -39,6 +40,7 @@ export const sendook: Provider = {
   isoTime: sendookTime,
   routes: (app, ctx) => sendookRoutes(app, ctx),
   start: startOutcomes,
+  triggers: sendookTriggers,
   mail: sendookMail as Provider['mail'],
   catcher: sendookCatcher,
 }

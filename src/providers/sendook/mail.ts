@@ -32,7 +32,7 @@ async function receive(ctx: EmulatorContext, mail: IncomingMail<InboxRecord>): P
   // An inbox deleted between RCPT TO and the end of DATA gets nothing.
   const inboxes = mail.recipients.filter((i) => ctx.store.getResource(INBOX, i.id) === i)
   const added = inboxes.map((inbox) =>
-    addReceived(ctx, inbox, {from, subject: summary.subject, text, rfcMessageId: summary.messageId, replyTo, ...(sender ? {fromInboxId: sender.id} : {})}, mail.source),
+    addReceived(ctx, inbox, {from, subject: summary.subject, text, rfcMessageId: summary.messageId, replyTo, ...(sender ? {fromInboxId: sender.id} : {})}, {source: mail.source}),
   )
   await ctx.store.commit()
   for (const a of added) a.event.send()

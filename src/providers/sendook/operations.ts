@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto'
 import type {EmulatorContext} from '../../emulator/emulator-context.js'
-import {recordEvent} from '../../emulator/event-operations.js'
+import {recipients, recordEvent} from '../../emulator/event-operations.js'
+import type {Delivery, EventRecord} from '../../store/types.js'
 import {ExpiryClock} from '../../emulator/expiry-clock.js'
 import {LOCAL_DOMAIN, sendookTime} from './catalog.js'
 import {SendookError} from './errors.js'
@@ -14,16 +15,35 @@ import {INBOX, type InboxRecord, MESSAGE, type MessageRecord, type PlannedOutcom
 
 type Recorded = ReturnType<typeof recordEvent>
 
+/** Where a change comes from (`api`, `smtp`, `trigger`…) and, for a trigger, the one webhook its event goes to. */
+export interface Origin {
+  readonly source?: string
+  readonly webhookId?: string
+}
+
+/** A change done: the resource, and the event it fired with its deliveries. */
+export interface Done<T> {
+  readonly record: T
+  readonly event: EventRecord
+  readonly deliveries: Delivery[]
+}
+
 /** Commits the changes made so far, then sends the events recorded with them. */
 async function commitAndSend(ctx: EmulatorContext, events: readonly Recorded[]): Promise<void> {
   await ctx.store.commit()
   for (const e of events) e.send()
 }
 
-const inboxEvent = (ctx: EmulatorContext, type: string, inbox: InboxRecord, source: string) =>
-  recordEvent(ctx, {type, data: presentInbox(inbox), source})
-const messageEvent = (ctx: EmulatorContext, type: string, message: MessageRecord, source: string) =>
-  recordEvent(ctx, {type, data: presentMessage(message), source})
+/** Commits a change with its event, sends the event, and says what was done. */
+async function done<T>(ctx: EmulatorContext, record: T, event: Recorded): Promise<Done<T>> {
+  await commitAndSend(ctx, [event])
+  return {record, event: event.event, deliveries: event.deliveries}
+}
+
+export const inboxEvent = (ctx: EmulatorContext, type: string, inbox: InboxRecord, origin: Origin = {}) =>
+  recordEvent(ctx, {type, data: presentInbox(inbox), source: origin.source ?? 'api', webhookId: origin.webhookId})
+export const messageEvent = (ctx: EmulatorContext, type: string, message: MessageRecord, origin: Origin = {}) =>
+  recordEvent(ctx, {type, data: presentMessage(message), source: origin.source ?? 'api', webhookId: origin.webhookId})
 
 // ── inboxes ───────────────────────────────────────────────────────────────
 export function listInboxes(ctx: EmulatorContext): InboxRecord[] {
@@ -52,7 +72,15 @@ function newInboxEmail(ctx: EmulatorContext, name: string): string {
 }
 
 /** Creates an inbox (a random address on the local domain when none is given) and fires `inbox.created`. */
-export async function createInbox(ctx: EmulatorContext, input: {name?: string; email?: string}, source = 'api'): Promise<InboxRecord> {
+export async function createInbox(ctx: EmulatorContext, input: {name?: string; email?: string}, origin: Origin = {}): Promise<Done<InboxRecord>> {
+  // Checked before anything changes: a refused trigger changes nothing.
+  if (origin.webhookId !== undefined) recordEventCheck(ctx, 'inbox.created', origin.webhookId)
+  const inbox = addInbox(ctx, input)
+  return done(ctx, inbox, inboxEvent(ctx, 'inbox.created', inbox, origin))
+}
+
+/** Adds an inbox without an event or a commit (the caller's change commits it). */
+export function addInbox(ctx: EmulatorContext, input: {name?: string; email?: string}): InboxRecord {
   const email = input.email ?? newInboxEmail(ctx, input.name ?? 'inbox')
   if (findInbox(ctx, email)) throw new SendookError(400, 'Inbox with this email already exists')
   const now = Date.now()
@@ -66,23 +94,22 @@ export async function createInbox(ctx: EmulatorContext, input: {name?: string; e
     updatedAt: time,
     __v: 0,
   })
-  await commitAndSend(ctx, [inboxEvent(ctx, 'inbox.created', inbox, source)])
   return inbox
 }
 
 /** Renames an inbox and fires `inbox.updated` (the guide's event; Sendook's server has no such route yet). */
-export async function updateInbox(ctx: EmulatorContext, inbox: InboxRecord, changes: {name: string}, source = 'api'): Promise<InboxRecord> {
+export async function updateInbox(ctx: EmulatorContext, inbox: InboxRecord, changes: {name: string}, origin: Origin = {}): Promise<Done<InboxRecord>> {
+  if (origin.webhookId !== undefined) recordEventCheck(ctx, 'inbox.updated', origin.webhookId)
   ctx.store.updateResource(inbox, {name: changes.name, updatedAt: sendookTime(Date.now())})
-  await commitAndSend(ctx, [inboxEvent(ctx, 'inbox.updated', inbox, source)])
-  return inbox
+  return done(ctx, inbox, inboxEvent(ctx, 'inbox.updated', inbox, origin))
 }
 
 /** Deletes an inbox and its messages (its threads stay, as on the server) and fires `inbox.deleted` with the inbox as it was. */
-export async function deleteInbox(ctx: EmulatorContext, inbox: InboxRecord, source = 'api'): Promise<InboxRecord> {
+export async function deleteInbox(ctx: EmulatorContext, inbox: InboxRecord, origin: Origin = {}): Promise<Done<InboxRecord>> {
+  if (origin.webhookId !== undefined) recordEventCheck(ctx, 'inbox.deleted', origin.webhookId)
   for (const m of listMessages(ctx, inbox.id)) ctx.store.deleteResource(m.id)
   ctx.store.deleteResource(inbox.id)
-  await commitAndSend(ctx, [inboxEvent(ctx, 'inbox.deleted', inbox, source)])
-  return inbox
+  return done(ctx, inbox, inboxEvent(ctx, 'inbox.deleted', inbox, origin))
 }
 
 // ── messages and threads ──────────────────────────────────────────────────
@@ -149,8 +176,20 @@ export async function sendMessage(
   ctx: EmulatorContext,
   inbox: InboxRecord,
   input: SendInput,
-  options: {replyTo?: MessageRecord; source?: string} = {},
-): Promise<MessageRecord> {
+  options: Origin & {replyTo?: MessageRecord} = {},
+): Promise<Done<MessageRecord>> {
+  if (options.webhookId !== undefined) recordEventCheck(ctx, 'message.sent', options.webhookId)
+  const message = addSent(ctx, inbox, input, {replyTo: options.replyTo, plan: true})
+  const result = await done(ctx, message, messageEvent(ctx, 'message.sent', message, options))
+  scheduleOutcomes(ctx, message)
+  return result
+}
+
+/**
+ * Adds a sent message (in a new thread, or the one of the message replied to) without an event or a
+ * commit; with `plan`, each recipient's outcome is planned (see {@link scheduleOutcomes}).
+ */
+export function addSent(ctx: EmulatorContext, inbox: InboxRecord, input: SendInput, options: {replyTo?: MessageRecord; plan: boolean}): MessageRecord {
   const now = Date.now()
   const time = sendookTime(now)
   const id = newObjectId(now)
@@ -182,12 +221,10 @@ export async function sendMessage(
     __v: 0,
     rfcMessageId: `<${externalMessageId}@us-east-2.amazonses.com>`,
     ...(replyTo?.rfcMessageId ? {replyTo: [replyTo.rfcMessageId]} : {}),
-    pending,
+    ...(options.plan ? {pending} : {}),
     outcomes: {},
   })
   message.threadId = joinThread(ctx, inbox.id, replyTo?.threadId ?? null, id, now)
-  await commitAndSend(ctx, [messageEvent(ctx, 'message.sent', message, options.source ?? 'api')])
-  scheduleOutcomes(ctx, message)
   return message
 }
 
@@ -227,7 +264,7 @@ export interface ReceivedMail {
  * that inbox it answers, else a new one, and records `message.received`, without committing: the
  * caller commits it with its own changes, then sends the event.
  */
-export function addReceived(ctx: EmulatorContext, inbox: InboxRecord, mail: ReceivedMail, source: string): {message: MessageRecord; event: Recorded} {
+export function addReceived(ctx: EmulatorContext, inbox: InboxRecord, mail: ReceivedMail, origin: Origin): {message: MessageRecord; event: Recorded} {
   const now = Date.now()
   const time = sendookTime(now)
   const id = newObjectId(now)
@@ -257,7 +294,7 @@ export function addReceived(ctx: EmulatorContext, inbox: InboxRecord, mail: Rece
     ...(mail.replyTo.length > 0 ? {replyTo: mail.replyTo} : {}),
   })
   message.threadId = joinThread(ctx, inbox.id, answered[0]?.threadId ?? null, id, now)
-  return {message, event: messageEvent(ctx, 'message.received', message, source)}
+  return {message, event: messageEvent(ctx, 'message.received', message, origin)}
 }
 
 // ── outcomes ──────────────────────────────────────────────────────────────
@@ -313,7 +350,7 @@ async function fireDue(ctx: EmulatorContext, id: string, busy: Set<string>): Pro
       const status = step.event.slice('message.'.length)
       outcomes[step.outcome.recipient] = status
       ctx.store.updateResource(message, {status, updatedAt: sendookTime(now), outcomes})
-      events.push(messageEvent(ctx, step.event, message, 'outcome'))
+      events.push(messageEvent(ctx, step.event, message, {source: 'outcome'}))
     }
     const pending = message.pending
       .map((p) => ({...p, steps: p.steps.filter((s) => s.at > now)}))
@@ -322,7 +359,7 @@ async function fireDue(ctx: EmulatorContext, id: string, busy: Set<string>): Pro
     for (const {inbox, text} of arrivals) {
       if (!ctx.store.getResource(INBOX, inbox.id)) continue
       const mail: ReceivedMail = {from: message.from, subject: message.subject, text, rfcMessageId: message.rfcMessageId, replyTo: message.replyTo ?? [], fromInboxId: message.inboxId}
-      events.push(addReceived(ctx, inbox, mail, 'outcome').event)
+      events.push(addReceived(ctx, inbox, mail, {source: 'outcome'}).event)
     }
     try {
       await commitAndSend(ctx, events)
@@ -335,4 +372,9 @@ async function fireDue(ctx: EmulatorContext, id: string, busy: Set<string>): Pro
   } finally {
     busy.delete(id)
   }
+}
+
+/** Throws (409/404, as a trigger's target must) unless this webhook may receive this event; changes nothing. */
+function recordEventCheck(ctx: EmulatorContext, type: string, webhookId: string): void {
+  recipients(ctx, type, webhookId)
 }

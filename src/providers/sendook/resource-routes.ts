@@ -47,7 +47,7 @@ export function resourceRoutes(app: FastifyInstance, ctx: EmulatorContext): void
       else email = body.email.trim()
     }
     if (errors.length > 0) throw new ValidationErrors(errors)
-    return presentInbox(await createInbox(ctx, {...(name === undefined ? {} : {name}), ...(email === undefined ? {} : {email})}))
+    return presentInbox((await createInbox(ctx, {...(name === undefined ? {} : {name}), ...(email === undefined ? {} : {email})})).record)
   })
 
   app.get('/inboxes/:inboxId', async (request) => presentInbox(inboxOf(ctx, request)))
@@ -61,17 +61,17 @@ export function resourceRoutes(app: FastifyInstance, ctx: EmulatorContext): void
     if (body.email !== undefined) errors.push(fieldError('email', body.email, "an inbox's address cannot change; create another inbox"))
     if (name === undefined && errors.length === 0) errors.push(fieldError('name', undefined, 'is required: the new name of the inbox'))
     if (errors.length > 0) throw new ValidationErrors(errors)
-    return presentInbox(await updateInbox(ctx, inbox, {name: name!}))
+    return presentInbox((await updateInbox(ctx, inbox, {name: name!})).record)
   }
   app.patch('/inboxes/:inboxId', update)
   app.put('/inboxes/:inboxId', update)
 
-  app.delete('/inboxes/:inboxId', async (request) => presentInbox(await deleteInbox(ctx, inboxOf(ctx, request))))
+  app.delete('/inboxes/:inboxId', async (request) => presentInbox((await deleteInbox(ctx, inboxOf(ctx, request))).record))
 
   app.post('/inboxes/:inboxId/messages/send', async (request) => {
     const inbox = inboxOf(ctx, request)
     const input = sendInput(objectBody(request))
-    return presentMessage(await sendMessage(ctx, inbox, input))
+    return presentMessage((await sendMessage(ctx, inbox, input)).record)
   })
 
   app.get('/inboxes/:inboxId/messages', async (request) => {
@@ -104,7 +104,7 @@ export function resourceRoutes(app: FastifyInstance, ctx: EmulatorContext): void
     const text = requiredText(body, 'text', errors)
     const html = requiredText(body, 'html', errors)
     if (errors.length > 0) throw new ValidationErrors(errors)
-    return presentMessage(await sendMessage(ctx, inbox, replyInput(original, {text: text!, html: html!}), {replyTo: original}))
+    return presentMessage((await sendMessage(ctx, inbox, replyInput(original, {text: text!, html: html!}), {replyTo: original})).record)
   })
 
   app.get('/inboxes/:inboxId/threads', async (request) => listThreads(ctx, inboxOf(ctx, request).id).map((t) => presentThread(t)))
