@@ -21,7 +21,8 @@ export interface EventRowProps {
 
 /** The widths of a row's columns at a terminal width. */
 export function rowColumns(width: number): {readonly time: number; readonly type: number; readonly minAbout: number} {
-  return {time: 9, type: width >= 80 ? 17 : 16, minAbout: width >= 80 ? 16 : 10}
+  // Wide enough for every catalog's longest name (`message.complained`) and a space.
+  return {time: 9, type: width >= 80 ? 19 : 16, minAbout: width >= 80 ? 16 : 10}
 }
 
 /** A row's delivery badges, each as text and tone, with the webhook's label when there are several. */
@@ -113,7 +114,7 @@ export const EventRow = memo(function EventRow({row, selected, width: columns, n
       </Box>
       <Box width={cols.type} flexShrink={0}>
         <Text {...hi} bold={color} wrap="truncate-end">
-          {oneLine(row.type).padEnd(cols.type)}
+          {fitType(oneLine(row.type), cols.type)}
         </Text>
       </Box>
       <Box flexGrow={1} flexShrink={1} flexBasis={0} minWidth={0}>
@@ -136,3 +137,8 @@ export const EventRow = memo(function EventRow({row, selected, width: columns, n
     </Box>
   )
 })
+
+/** An event type in its column, with a space after it: cut with … when longer. */
+export function fitType(type: string, width: number): string {
+  return type.length < width ? type.padEnd(width) : `${type.slice(0, width - 2)}… `
+}

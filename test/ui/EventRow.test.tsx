@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import type {Badge} from '../../src/ui/delivery-state.js'
 import {rowFrom} from '../../src/ui/event-rows.js'
-import {EventRow, fitBadges} from '../../src/ui/EventRow.js'
+import {EventRow, fitBadges, fitType, rowColumns} from '../../src/ui/EventRow.js'
 import {FakeEmulator} from './support/fake-emulator.js'
 import {renderWithTools} from './support/render-viewer.js'
 
@@ -34,5 +34,15 @@ describe('EventRow', () => {
       expect(f.endsWith('… sending')).toBe(true)
     }
     void e
+  })
+})
+
+describe('fitType', () => {
+  it("every provider's longest event name fits the wide column with a space after it; a narrow column cuts with …", () => {
+    const wide = rowColumns(100).type
+    expect(fitType('message.complained', wide)).toBe('message.complained ')
+    expect(fitType('message.delivered', wide)).toBe('message.delivered  ')
+    expect(fitType('message.complained', rowColumns(60).type)).toBe('message.compla… ')
+    expect(fitType('email.received', rowColumns(60).type)).toBe('email.received  ')
   })
 })
