@@ -14,7 +14,8 @@ interface Status {
   providerName?: string
   timeScale: number
   attemptTimeoutMs: number
-  counts: {webhooks: number; addresses: number; emails: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: {events: number; deliveries: number; attempts: number}}
+  counts: {webhooks: number; addresses: number; emails: number; mailboxes?: number; messages?: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: {events: number; deliveries: number; attempts: number}}
+  nouns?: {mailbox: [string, string]; message: [string, string]} | null
   storeError: string | null
 }
 
@@ -36,8 +37,10 @@ export default class StatusCommand extends ApiCommand {
     this.say(`  store       ${s.inMemory ? 'in memory (nothing on disk)' : `${s.dataDir}/db.json`}`)
     this.say(`  time scale  ${s.timeScale} (1 min of the retry schedule takes ${(60 / s.timeScale).toFixed(3).replace(/\.?0+$/, '')} s)`)
     this.say(`  webhooks    ${c.webhooks}`)
-    this.say(`  addresses   ${c.addresses}`)
-    this.say(`  emails      ${c.emails}`)
+    // In the provider's words: addresses and emails, inboxes and messages.
+    const nouns = s.nouns ?? {mailbox: ['address', 'addresses'], message: ['email', 'emails']}
+    this.say(`  ${nouns.mailbox[1].padEnd(10)}  ${c.mailboxes ?? c.addresses}`)
+    this.say(`  ${nouns.message[1].padEnd(10)}  ${c.messages ?? c.emails}`)
     this.say(`  events      ${c.events}`)
     this.say(`  deliveries  ${c.deliveries} (${c.pendingDeliveries} pending)`)
     this.say(`  attempts    ${c.attempts}`)

@@ -60,12 +60,16 @@ describe('junkmail inboxes and messages', () => {
     expect(r.stderr).toBe(`Error: junkmail inboxes list manages Sendook's resources, and the emulator at ${emulator.url} plays JunkMail; start one with: junkmail dev --provider sendook\n`)
   })
 
-  it('a send with an invalid recipient names the field, exit 2', async () => {
+  it('a send with an invalid recipient names the field, exit 2; JunkMail\'s commands say which provider runs; status in Sendook\'s words', async () => {
     const emulator = await startTestEmulator({provider: sendook, smtpPort: false})
     const at = ['--api-url', emulator.url, '--api-key', emulator.apiKey]
+    const addresses = await runCli(['addresses', 'list', ...at])
+    expect(addresses).toMatchObject({code: 1, stderr: `Error: junkmail addresses list manages JunkMail's resources, and the emulator at ${emulator.url} plays Sendook; start one with: junkmail dev --provider junkmail\n`})
     expect((await runCli(['inboxes', 'create', ...at])).code).toBe(0)
     const r = await runCli(['messages', 'send', '--inbox', 'inbox@sendook.local', '--to', 'not-an-address', ...at, '--json'])
     expect(r.code).toBe(2)
     expect(JSON.parse(r.stdout).error).toMatchObject({status: 400, field: 'to[0]', message: 'to[0]: must be an email address'})
+    const status = await runCli(['status', ...at])
+    expect(status.stdout).toMatch(/\n {2}inboxes {5}1\n {2}messages {4}0\n/)
   })
 })

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 import type {PresentedAddress} from '../../src/cli/mail-types.js'
 
-export default class AddressesCreate extends ApiCommand {
+export default class AddressesCreate extends JunkMailResourceCommand {
   static summary = 'Create a disposable address (fires address.created).'
   static description = 'Without --local-part a readable random one is picked. The lifetime runs on the emulator clock: divided by the time scale.'
   static examples = [

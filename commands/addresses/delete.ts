@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 
-export default class AddressesDelete extends ApiCommand {
+export default class AddressesDelete extends JunkMailResourceCommand {
   static summary = 'Delete an address and all its mail (fires address.deleted).'
   static examples = ['<%= config.bin %> addresses delete 550e8400-e29b-41d4-a716-446655440000']
   static args = {id: Args.string({description: 'Address id.', required: true})}

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 import type {PresentedAddress} from '../../src/cli/mail-types.js'
 
-export default class AddressesGet extends ApiCommand {
+export default class AddressesGet extends JunkMailResourceCommand {
   static summary = 'Show one address.'
   static examples = ['<%= config.bin %> addresses get 550e8400-e29b-41d4-a716-446655440000']
   static args = {id: Args.string({description: 'Address id.', required: true})}

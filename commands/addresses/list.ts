@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 import {formatTable} from '../../src/cli/format-table.js'
 import type {PresentedAddress} from '../../src/cli/mail-types.js'
 
-export default class AddressesList extends ApiCommand {
+export default class AddressesList extends JunkMailResourceCommand {
   static summary = 'List disposable addresses, newest first.'
   static examples = ['<%= config.bin %> addresses list', '<%= config.bin %> addresses list --json']
   static flags = {limit: Flags.integer({description: 'How many to show.', default: 50, min: 1})}

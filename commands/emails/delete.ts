@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 
-export default class EmailsDelete extends ApiCommand {
+export default class EmailsDelete extends JunkMailResourceCommand {
   static summary = 'Delete an email (fires email.deleted).'
   static examples = ['<%= config.bin %> emails delete 6ba7b810-9dad-11d1-80b4-00c04fd430c8']
   static args = {id: Args.string({description: 'Email id.', required: true})}

@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 import type {EmailDetail} from '../../src/cli/mail-types.js'
 import {oneLine} from '../../src/cli/terminal-text.js'
 
-export default class EmailsGet extends ApiCommand {
+export default class EmailsGet extends JunkMailResourceCommand {
   static summary = 'Show one email: headers, addresses, text body and attachments.'
   static examples = ['<%= config.bin %> emails get 6ba7b810-9dad-11d1-80b4-00c04fd430c8', '<%= config.bin %> emails get 6ba7b810-9dad-11d1-80b4-00c04fd430c8 --json | jq -r .html']
   static args = {id: Args.string({description: 'Email id.', required: true})}

@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 import {formatTable} from '../../src/cli/format-table.js'
 import type {PresentedEmail} from '../../src/cli/mail-types.js'
 
-export default class EmailsList extends ApiCommand {
+export default class EmailsList extends JunkMailResourceCommand {
   static summary = 'List received mail, newest first.'
   static examples = ['<%= config.bin %> emails list', '<%= config.bin %> emails list --address 550e8400-e29b-41d4-a716-446655440000 --json']
   static flags = {

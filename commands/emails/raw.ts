@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import {ApiCommand} from '../../src/cli/api-command.js'
+import {JunkMailResourceCommand} from '../../src/cli/provider-command.js'
 
-export default class EmailsRaw extends ApiCommand {
+export default class EmailsRaw extends JunkMailResourceCommand {
   static summary = 'Print the exact bytes received (the .eml).'
   static examples = ['<%= config.bin %> emails raw 6ba7b810-9dad-11d1-80b4-00c04fd430c8 > message.eml']
   static args = {id: Args.string({description: 'Email id.', required: true})}

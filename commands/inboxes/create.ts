@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import type {SendookInbox} from '../../src/cli/sendook-types.js'
 
-export default class InboxesCreate extends SendookCommand {
+export default class InboxesCreate extends SendookResourceCommand {
   static summary = 'Create a Sendook inbox (fires inbox.created).'
   static description = 'Without --email the address is the name as a slug on the local domain (support@sendook.local), with 10 random characters added when that is taken.'
   static examples = ['<%= config.bin %> inboxes create --name support', '<%= config.bin %> inboxes create --email sales@myapp.example --json']

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import type {SendookInbox} from '../../src/cli/sendook-types.js'
 
-export default class InboxesDelete extends SendookCommand {
+export default class InboxesDelete extends SendookResourceCommand {
   static summary = 'Delete a Sendook inbox and its messages (fires inbox.deleted).'
   static examples = ['<%= config.bin %> inboxes delete 65f1c0ffee0000000000abcd']
   static args = {id: Args.string({description: 'Inbox id.', required: true})}

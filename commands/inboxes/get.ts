@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import type {SendookInbox} from '../../src/cli/sendook-types.js'
 
-export default class InboxesGet extends SendookCommand {
+export default class InboxesGet extends SendookResourceCommand {
   static summary = 'Show one Sendook inbox.'
   static examples = ['<%= config.bin %> inboxes get 65f1c0ffee0000000000abcd --json']
   static args = {id: Args.string({description: 'Inbox id.', required: true})}

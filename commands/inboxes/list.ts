@@ -1,8 +1,8 @@
 import {formatTable} from '../../src/cli/format-table.js'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import type {SendookInbox} from '../../src/cli/sendook-types.js'
 
-export default class InboxesList extends SendookCommand {
+export default class InboxesList extends SendookResourceCommand {
   static summary = 'List Sendook inboxes, oldest first (as GET /v1/inboxes).'
   static examples = ['<%= config.bin %> inboxes list', '<%= config.bin %> inboxes list --json']
 

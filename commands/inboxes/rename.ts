@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import type {SendookInbox} from '../../src/cli/sendook-types.js'
 
-export default class InboxesRename extends SendookCommand {
+export default class InboxesRename extends SendookResourceCommand {
   static summary = 'Rename a Sendook inbox (fires inbox.updated; PATCH /v1/inboxes/:id).'
   static examples = ['<%= config.bin %> inboxes rename 65f1c0ffee0000000000abcd --name "Help desk"']
   static args = {id: Args.string({description: 'Inbox id.', required: true})}

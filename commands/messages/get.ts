@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import {inboxIdOf, messageStatus, type SendookInbox, type SendookMessage} from '../../src/cli/sendook-types.js'
 import {oneLine} from '../../src/cli/terminal-text.js'
 
-export default class MessagesGet extends SendookCommand {
+export default class MessagesGet extends SendookResourceCommand {
   static summary = 'Show one Sendook message: headers, status and text.'
   static examples = ['<%= config.bin %> messages get 65f1c0ffee0000000000beef', '<%= config.bin %> messages get 65f1c0ffee0000000000beef --inbox support@sendook.local --json']
   static args = {id: Args.string({description: 'Message id.', required: true})}

@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 import {formatTable} from '../../src/cli/format-table.js'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import {inboxIdOf, messageStatus, type SendookMessage} from '../../src/cli/sendook-types.js'
 
-export default class MessagesList extends SendookCommand {
+export default class MessagesList extends SendookResourceCommand {
   static summary = 'List the messages of a Sendook inbox, sent and received, oldest first.'
   static description = '--query is matched as Sendook matches it: a case-insensitive regular expression over subject, text, html, to, cc, bcc and labels.'
   static examples = ['<%= config.bin %> messages list --inbox support@sendook.local', '<%= config.bin %> messages list --inbox 65f1c0ffee0000000000abcd --query invoice --json']

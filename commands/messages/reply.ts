@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import {inboxIdOf, type SendookMessage} from '../../src/cli/sendook-types.js'
 
-export default class MessagesReply extends SendookCommand {
+export default class MessagesReply extends SendookResourceCommand {
   static summary = 'Reply to a Sendook message: to its sender, "Re: " and its subject, in its thread.'
   static examples = ['<%= config.bin %> messages reply 65f1c0ffee0000000000beef --inbox support@sendook.local --text "On it!"']
   static args = {id: Args.string({description: 'Message replied to.', required: true})}

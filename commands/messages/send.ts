@@ -1,12 +1,12 @@
 import {readFile} from 'node:fs/promises'
 import {basename} from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import {SendookCommand} from '../../src/cli/provider-command.js'
+import {SendookResourceCommand} from '../../src/cli/provider-command.js'
 import {inboxIdOf, type SendookMessage} from '../../src/cli/sendook-types.js'
 
 const list = (description: string) => Flags.string({description, multiple: true, delimiter: ','})
 
-export default class MessagesSend extends SendookCommand {
+export default class MessagesSend extends SendookResourceCommand {
   static summary = 'Send a message from a Sendook inbox (fires message.sent, then each recipient\'s outcome).'
   static description = [
     'Nothing leaves the machine. Each recipient (to and cc) gets an outcome a few seconds later (5 s, divided by the time scale):',

@@ -28,7 +28,12 @@ export abstract class ProviderApiCommand extends ApiCommand {
   }
 }
 
-/** Sendook's vocabulary commands. */
-export abstract class SendookCommand extends ProviderApiCommand {
+/** JunkMail's vocabulary commands (`addresses`, `emails`). */
+export abstract class JunkMailResourceCommand extends ProviderApiCommand {
+  static provider = {name: 'junkmail', displayName: 'JunkMail'}
+}
+
+/** Sendook's vocabulary commands (`inboxes`, `messages`). */
+export abstract class SendookResourceCommand extends ProviderApiCommand {
   static provider = {name: 'sendook', displayName: 'Sendook'}
 }
