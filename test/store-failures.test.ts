@@ -21,7 +21,7 @@ describe('store: write failures and races', () => {
     const dataDir = await tempDir()
     const out = JSON.parse(child('store-disk-full.mjs', dataDir))
     expect(out.commits).toEqual({A: 'committed', B1: 'rejected ENOSPC', B2: 'rejected ENOSPC', C: 'committed'})
-    expect(out.events).toEqual(['failed ENOSPC', 'recovered (9 rolled back)'])
+    expect(out.events).toEqual(['failed ENOSPC', 'recovered (13 rolled back)'])
     expect(out.writeErrorAfterB).toBe('ENOSPC')
     // C's line worked, but a short line that fits is not a recovery yet: the probe (a page or more) says it.
     expect(out.writeErrorAfterC).toBe('ENOSPC')
@@ -40,6 +40,10 @@ describe('store: write failures and races', () => {
       findR: null,
       emailsOfQ: ['M'],
       emails: ['M'],
+      // A resource replaced, updated, deleted or added in B: as before, in place, by kind.
+      resourcesA: ['R1:1', 'R2:1'],
+      resourcesB: ['R3:1'],
+      R4: null,
     })
     // And so is what a restart reads (the half-written line was cut off: the journal replays cleanly).
     for (const state of [await readStoreFiles(dataDir)]) {
@@ -54,7 +58,30 @@ describe('store: write failures and races', () => {
     expect(store.getAttempt('T1')).toBeUndefined()
     expect(store.listAddresses().map((a) => a.id)).toEqual(['Q'])
     expect(store.listEmails({addressId: 'Q'}).map((e) => e.id)).toEqual(['M'])
+    expect(store.listResources<{id: string; kind: string; v: number}>('k.a').map((r) => `${r.id}:${r.v}`)).toEqual(['R1:1', 'R2:1'])
+    expect(store.resourceCounts()).toEqual({'k.a': 2, 'k.b': 1})
     await store.close()
+  })
+
+  it("a provider's resources: a replaced one keeps its place in its kind's listing; a kind is not another's; all of it replays after a restart", async () => {
+    const dataDir = await tempDir()
+    const store = await Store.open({dataDir})
+    store.putResource({id: 'a1', kind: 'x.inbox', n: 1})
+    store.putResource({id: 'a2', kind: 'x.inbox', n: 1})
+    store.putResource({id: 'm1', kind: 'x.message', n: 1})
+    store.putResource({id: 'a1', kind: 'x.inbox', n: 2})
+    store.updateResource(store.getResource<{id: string; kind: string; n: number}>('x.inbox', 'a2')!, {n: 3})
+    expect(store.getResource('x.message', 'a1')).toBeUndefined()
+    await store.commit()
+    const listed = (s: Store) => [...s.listResources<{id: string; kind: string; n: number}>('x.inbox').map((r) => `${r.id}:${r.n}`), ...s.listResources<{id: string; kind: string; n: number}>('x.message').map((r) => `${r.id}:${r.n}`)]
+    expect(listed(store)).toEqual(['a1:2', 'a2:3', 'm1:1'])
+    store.deleteResource('m1')
+    await store.commit()
+    await store.close()
+    const again = await Store.open({dataDir})
+    expect(listed(again)).toEqual(['a1:2', 'a2:3'])
+    expect(again.resourceCounts()).toEqual({'x.inbox': 2})
+    await again.close()
   })
 
   it('a delivery that finishes while a compaction rotates the journal: its event is not pruned before the finish is written (it could still be rolled back); after a kill, a restart prunes them and they do not come back', async () => {

@@ -40,6 +40,10 @@ store.addEvent({id: 'E1', type: 'email.received', createdAt: 0, body: '{}', sour
 const D1 = store.addDelivery(delivery('D1'))
 store.addAddress(address('Q', 'q@junkmail.local'))
 store.addEmail(email('M', 'Q'))
+// A provider's resources (the generic collection), two kinds.
+store.putResource({id: 'R1', kind: 'k.a', v: 1})
+const R2 = store.putResource({id: 'R2', kind: 'k.a', v: 1})
+store.putResource({id: 'R3', kind: 'k.b', v: 1})
 await commit('A')
 
 mode = 1
@@ -53,6 +57,10 @@ store.updateDelivery(D1, {status: 'succeeded', attemptCount: 1, extra: 'added fi
 const b1 = commit('B1')
 store.deleteAddress('Q')
 store.addAddress(address('R', 'r@junkmail.local'))
+store.putResource({id: 'R1', kind: 'k.a', v: 2})
+store.updateResource(R2, {v: 9})
+store.deleteResource('R3')
+store.putResource({id: 'R4', kind: 'k.a', v: 1})
 const b2 = commit('B2')
 await Promise.all([b1, b2])
 out.writeErrorAfterB = store.writeError?.code ?? null
@@ -68,6 +76,9 @@ out.afterB = {
   findR: store.findAddress('r@junkmail.local')?.id ?? null,
   emailsOfQ: store.listEmails({addressId: 'Q'}).map((e) => e.id),
   emails: store.listEmails().map((e) => e.id),
+  resourcesA: store.listResources('k.a').map((r) => `${r.id}:${r.v}`),
+  resourcesB: store.listResources('k.b').map((r) => `${r.id}:${r.v}`),
+  R4: store.getResource('k.a', 'R4') ?? null,
 }
 
 store.addWebhook(webhook('C'))
