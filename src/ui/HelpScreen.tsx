@@ -20,7 +20,7 @@ const KEYS: ReadonlyArray<readonly [string, string]> = [
   ['r', 'resend the event: to every subscribed webhook or the one you pick'],
   ['e', 're-enable a disabled webhook'],
   ['w', 'webhooks: list, n create (secret shown once), d delete, e enable'],
-  ['m', 'mail: received mail and addresses; Enter reads a message'],
+  ['m', 'mail: received and sent, and the mailboxes (addresses, inboxes); Enter reads'],
   ['y', 'copy the event payload'],
   ['c', 'copy a signed curl command replaying the selected attempt exactly'],
   ['n', 'notices: every notice, warning and error of this session, whole'],
