@@ -28,7 +28,7 @@ describe('junkmail CLI', () => {
     }
     expect(section('TOPICS')).toEqual(topics)
     expect(section('COMMANDS')).toEqual(commands)
-    expect(ids).toHaveLength(35)
+    expect(ids).toHaveLength(36)
     const pending = [...ids]
     const worker = async () => {
       for (let id = pending.shift(); id; id = pending.shift()) {
@@ -335,7 +335,13 @@ describe('junkmail CLI', () => {
       expect(smtp.stderr).toBe(`Error: SMTP port ${taken} on 127.0.0.1 is already in use; pick another with --smtp-port (or --smtp-port 0 for any free port)\n`)
       const asJson = await runCli(['dev', '--port', '0', '--smtp-port', String(taken), '--json'], {cwd})
       expect(asJson.code).toBe(1)
-      expect(JSON.parse(asJson.stdout).error.message).toContain(`SMTP port ${taken} on 127.0.0.1 is already in use`)
+      // One compact NDJSON line, as a reader of dev's stream expects: `head -1 | jq` sees the failure.
+      expect(asJson.stdout.split('\n')).toEqual([expect.any(String), ''])
+      expect(JSON.parse(asJson.stdout)).toMatchObject({type: 'error', code: 'error', message: expect.stringContaining(`SMTP port ${taken} on 127.0.0.1 is already in use`)})
+      const badFlag = await runCli(['dev', '--port', 'x', '--json'], {cwd})
+      expect(badFlag.code).toBe(2)
+      expect(JSON.parse(badFlag.stdout)).toMatchObject({type: 'error', code: 'usage_error'})
+      expect(badFlag.stdout.trim().split('\n')).toHaveLength(1)
       // The data dir was released: no runtime file names a process that is not running.
       expect(existsSync(join(cwd, '.junkmail', 'runtime.json'))).toBe(false)
       const started = await startDevProcess([], {cwd})

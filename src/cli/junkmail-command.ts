@@ -48,6 +48,8 @@ export class UsageError extends Error {
  */
 export abstract class JunkmailCommand extends Command {
   static enableJsonFlag = true
+  /** Its `--json` output is NDJSON (`dev`): an error is then one compact line `{"type":"error",…}`. */
+  static ndjson = false
 
   /**
    * Writes text for people (control characters escaped, line feeds and tabs kept; values that must
@@ -75,6 +77,11 @@ export abstract class JunkmailCommand extends Command {
     const message = oneLine(error.message || String(error))
     const body = {message, code: errorCode(error, usage)}
     if (error instanceof ApiError) Object.assign(body, {status: error.status, ...(error.field ? {field: error.field} : {})})
+    if (this.jsonEnabled() && (this.constructor as typeof JunkmailCommand).ndjson) {
+      // A command whose output is NDJSON fails with one more line of it, as a reader of the stream expects.
+      process.stdout.write(JSON.stringify({type: 'error', time: new Date().toISOString(), ...body}) + '\n')
+      return
+    }
     writeError(body, this.jsonEnabled(), usage && this.id ? ` (see: junkmail ${this.id.replaceAll(':', ' ')} --help)` : '')
   }
 }
