@@ -29,6 +29,7 @@ export const devFlags = {
   'in-memory': Flags.boolean({description: 'Keep nothing on disk (wins over --data-dir).', default: false, env: 'JUNKMAIL_IN_MEMORY'}),
   'api-key': apiKeyFlag({description: 'API key the API accepts (all scopes): visible ASCII, no spaces.', default: 'jm_test_local', env: 'JUNKMAIL_API_KEY'}),
   'time-scale': positiveNumber({description: 'Divide every retry delay by this (60: 1 min → 1 s; 1: real time).', default: 60, env: 'JUNKMAIL_TIME_SCALE'}),
+  clock: Flags.option({options: ['real', 'manual'] as const, description: 'real: time runs by itself (retry delays divided by --time-scale); manual: it moves only with junkmail clock advance, delays as documented.', default: 'real' as const, env: 'JUNKMAIL_CLOCK'})(),
   provider: providerFlag('The email service to emulate: its API, events, envelope, signing and retry schedule. One per data dir.'),
   'attempt-timeout': Flags.integer({description: 'Overall deadline of one delivery attempt (connect, TLS, headers and body; from when it is sent), in ms (not scaled). Default: the provider\'s (JunkMail 10000).', min: 1, env: 'JUNKMAIL_ATTEMPT_TIMEOUT'}),
   sign: Flags.boolean({description: 'Sign every delivery where the provider\'s contract defines no signature (Sendook: X-Sendook-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the webhook\'s secret>).', default: false, env: 'JUNKMAIL_SIGN'}),
@@ -57,6 +58,7 @@ type DevFlagValues = {
   'in-memory': boolean
   'api-key': string
   'time-scale': number
+  clock: 'real' | 'manual'
   provider: string
   'attempt-timeout'?: number
   sign: boolean
@@ -92,6 +94,7 @@ export async function emulatorOptions(flags: DevFlagValues): Promise<EmulatorOpt
     dataDir: flags['in-memory'] ? null : flags['data-dir'],
     apiKey: flags['api-key'],
     timeScale: flags['time-scale'],
+    clock: flags.clock,
     provider: await loadProvider(flags.provider),
     attemptTimeoutMs: flags['attempt-timeout'],
     disableAfterFailedDeliveries: flags['disable-after'],

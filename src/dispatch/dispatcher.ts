@@ -1,11 +1,10 @@
 import {randomUUID} from 'node:crypto'
 import {Agent} from 'undici'
-import type {TimeScale} from '../clock/time-scale.js'
+import type {EmulatorClock} from '../clock/emulator-clock.js'
 import {type EmulatorEvents, publicWebhook} from '../emulator/emulator-events.js'
 import type {Provider} from '../providers/provider.js'
 import type {Store} from '../store/store.js'
 import type {Attempt, Delivery, EventRecord, Webhook} from '../store/types.js'
-import {DueQueue} from './due-queue.js'
 import {FairQueue} from './fair-queue.js'
 import {originOf, type SendResult, sendAttempt, StopSwitch} from './send-attempt.js'
 import {timedConnector} from './timed-connector.js'
@@ -21,7 +20,8 @@ export const KEEP_ALIVE_TIMEOUT_MS = 4000
 export interface DispatcherOptions {
   readonly store: Store
   readonly provider: Provider
-  readonly timeScale: TimeScale
+  /** Emulator time: when attempts are due, the retry delays (scaled), `advance`. */
+  readonly clock: EmulatorClock
   /** Overall deadline of one attempt (connect, TLS handshake, headers and body), real ms. */
   readonly attemptTimeoutMs: number
   readonly events: EmulatorEvents
@@ -51,7 +51,8 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   readonly #o: DispatcherOptions
-  readonly #queue = new DueQueue()
+  /** What cancels the timer of each delivery waiting for its next attempt. */
+  readonly #timers = new Map<string, () => void>()
   readonly #ready: FairQueue
   readonly #agent: Agent
   readonly #stop = new StopSwitch()
@@ -59,8 +60,6 @@ export class Dispatcher {
   readonly #running = new Set<Promise<void>>()
   /** Deliveries due while the store cannot write, sent once it can. */
   readonly #held = new Set<string>()
-  #timer: NodeJS.Timeout | null = null
-  #timerAt = Number.POSITIVE_INFINITY
   #stopped = false
 
   constructor(options: DispatcherOptions) {
@@ -83,7 +82,7 @@ export class Dispatcher {
 
   /** Schedules every delivery the store holds as pending (after a restart, some are overdue and go at once). */
   resume(): void {
-    const now = Date.now()
+    const now = this.#o.clock.now()
     for (const d of this.#o.store.pendingDeliveries()) this.#schedule(d.id, d.nextAttemptAt ?? now)
   }
 
@@ -104,7 +103,7 @@ export class Dispatcher {
    * {@link start}.
    */
   prepare(event: EventRecord, webhooks: readonly Webhook[]): Delivery[] {
-    const now = Date.now()
+    const now = this.#o.clock.now()
     return webhooks.map((w) =>
       this.#o.store.addDelivery({
         id: randomUUID(),
@@ -123,7 +122,7 @@ export class Dispatcher {
 
   /** Sends attempt 1 of deliveries made by {@link prepare}, once they are committed. */
   start(deliveries: readonly Delivery[]): void {
-    for (const d of deliveries) this.#schedule(d.id, d.nextAttemptAt ?? Date.now())
+    for (const d of deliveries) this.#schedule(d.id, d.nextAttemptAt ?? this.#o.clock.now())
   }
 
   /** Resolves with the next attempt recorded for this delivery (null if the delivery ends without one). */
@@ -137,7 +136,7 @@ export class Dispatcher {
 
   /** Marks every pending delivery of a webhook cancelled (after delete or disable). */
   cancelPending(webhookId: string, reason: string): void {
-    const now = Date.now()
+    const now = this.#o.clock.now()
     for (const d of this.#o.store.pendingDeliveries()) {
       if (d.webhookId !== webhookId) continue
       this.#cancel(d, reason, now)
@@ -147,8 +146,8 @@ export class Dispatcher {
   /** Stops sending: aborts attempts in flight (they stay pending in the store) and closes connections. */
   async stop(): Promise<void> {
     this.#stopped = true
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
+    for (const cancel of this.#timers.values()) cancel()
+    this.#timers.clear()
     this.#stop.stop()
     // Destroyed, not closed: a request still connecting only lets go once its socket does.
     await this.#agent.destroy().catch(() => {})
@@ -158,29 +157,19 @@ export class Dispatcher {
 
   #schedule(deliveryId: string, at: number): void {
     if (this.#stopped) return
-    if (at <= Date.now()) {
+    this.#timers.get(deliveryId)?.()
+    this.#timers.delete(deliveryId)
+    if (at <= this.#o.clock.now()) {
       this.#makeReady(deliveryId)
       this.#pump()
       return
     }
-    this.#queue.push(deliveryId, at)
-    this.#arm()
-  }
-
-  #arm(): void {
-    const next = this.#queue.peek()
-    if (next === undefined || next >= this.#timerAt) return
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timerAt = next
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, next - Date.now()))
-  }
-
-  #onTimer(): void {
-    this.#timer = null
-    this.#timerAt = Number.POSITIVE_INFINITY
-    for (const id of this.#queue.popDue(Date.now())) this.#makeReady(id)
-    this.#pump()
-    this.#arm()
+    const cancel = this.#o.clock.setTimer(at, () => {
+      this.#timers.delete(deliveryId)
+      this.#makeReady(deliveryId)
+      this.#pump()
+    })
+    this.#timers.set(deliveryId, cancel)
   }
 
   #makeReady(deliveryId: string): void {
@@ -199,6 +188,8 @@ export class Dispatcher {
         this.#pump()
       })
       this.#running.add(run)
+      // `clock advance` waits for the attempts it set off before it moves time on.
+      this.#o.clock.track(run)
     }
   }
 
@@ -213,12 +204,13 @@ export class Dispatcher {
     const event = store.getEvent(delivery.eventId)
     if (!webhook || !webhook.enabled || !event) {
       const reason = !webhook ? 'webhook deleted' : !event ? 'event pruned' : 'webhook disabled'
-      this.#cancel(delivery, reason, Date.now())
+      this.#cancel(delivery, reason, this.#o.clock.now())
       this.#whenRecorded(deliveryId, false)
       return
     }
     const number = delivery.attemptCount + 1
-    const scheduledAt = delivery.nextAttemptAt ?? Date.now()
+    const scheduledAt = delivery.nextAttemptAt ?? this.#o.clock.now()
+    const clockAt = this.#o.clock.now()
     const sentAt = Date.now()
     const headers = provider.headers(event.body, webhook.secret, sentAt, {sign: this.#o.sign ?? false})
     const result = await sendAttempt({
@@ -230,23 +222,23 @@ export class Dispatcher {
       stop: this.#stop,
     })
     // Stopping ('aborted'): the delivery stays pending and resumes on restart.
-    if (result.errorClass !== 'aborted') this.#record({delivery, webhook, event, number, scheduledAt, sentAt, headers}, result)
+    if (result.errorClass !== 'aborted') this.#record({delivery, webhook, event, number, scheduledAt, clockAt, sentAt, headers}, result)
     // The attempt's slot stays taken until undici has let go of the request (a few ms after a deadline at most).
     await result.released
   }
 
   /** Records an attempt and moves its delivery on: done, failed, or its next attempt scheduled. */
-  #record(sent: {delivery: Delivery; webhook: Webhook; event: EventRecord; number: number; scheduledAt: number; sentAt: number; headers: Record<string, string>}, result: SendResult): void {
+  #record(sent: {delivery: Delivery; webhook: Webhook; event: EventRecord; number: number; scheduledAt: number; clockAt: number; sentAt: number; headers: Record<string, string>}, result: SendResult): void {
     const {store, provider} = this.#o
-    const {delivery, webhook, event, number, scheduledAt, sentAt, headers} = sent
+    const {delivery, webhook, event, number, scheduledAt, clockAt, sentAt, headers} = sent
     const deliveryId = delivery.id
-    const finished = Date.now()
+    const finished = this.#o.clock.now()
     const ok = result.errorClass === null
     const exhausted = !ok && number >= this.maxAttempts
     // Cancelled while the request was in flight (its webhook deleted or disabled): the attempt
     // happened and is recorded, but the delivery stays cancelled and nothing is rescheduled.
     const cancelled = delivery.status === 'cancelled'
-    const nextAttemptAt = ok || exhausted || cancelled ? null : finished + this.#o.timeScale.compress(provider.retryDelaysMs[number - 1])
+    const nextAttemptAt = ok || exhausted || cancelled ? null : finished + this.#o.clock.scaled(provider.retryDelaysMs[number - 1])
     const attempt = store.addAttempt({
       id: randomUUID(),
       deliveryId,
@@ -254,6 +246,7 @@ export class Dispatcher {
       webhookId: webhook.id,
       number,
       scheduledAt,
+      clockAt,
       sentAt,
       durationMs: Math.round(result.durationMs * 100) / 100,
       request: {method: 'POST', url: delivery.url, headers},
@@ -305,7 +298,7 @@ export class Dispatcher {
     void this.#o.store.whenWritable().then(() => {
       const ids = [...this.#held]
       this.#held.clear()
-      for (const id of ids) this.#schedule(id, Date.now())
+      for (const id of ids) this.#schedule(id, this.#o.clock.now())
     })
   }
 
@@ -314,7 +307,7 @@ export class Dispatcher {
       failedDeliveries === 1
         ? `${this.maxAttempts} attempts of delivery ${delivery.id} failed`
         : `${failedDeliveries} deliveries in a row failed all ${this.maxAttempts} attempts (the last: ${delivery.id})`
-    this.#o.store.updateWebhook(webhook, {enabled: false, disabledAt: new Date().toISOString(), disabledReason: reason})
+    this.#o.store.updateWebhook(webhook, {enabled: false, disabledAt: new Date(this.#o.clock.now()).toISOString(), disabledReason: reason})
     this.cancelPending(webhook.id, 'webhook disabled')
     this.#o.events.emit('webhook.disabled', {webhook: publicWebhook(webhook), reason})
   }

@@ -71,8 +71,8 @@ export function recordAddress(ctx: EmulatorContext, input: {localPart?: string; 
     while (ctx.store.findAddress(`${localPart}@${domain}`))
   }
   const lifetimeSeconds = input.lifetimeSeconds ?? ctx.mail.defaultLifetimeSeconds
-  const now = Date.now()
-  const expiresAtMs = now + ctx.timeScale.compress(lifetimeSeconds * 1000)
+  const now = ctx.clock.now()
+  const expiresAtMs = now + ctx.clock.scaled(lifetimeSeconds * 1000)
   const address = ctx.store.addAddress({
     id: randomUUID(),
     email: `${localPart}@${domain}`,
@@ -101,7 +101,7 @@ export async function expireAddress(
     if (source === 'clock') return address
     throw new OperationError(409, 'address_expired', `${address.email} has already expired (at ${address.expiredAt})`, 'id')
   }
-  const expiredAt = ctx.provider.isoTime(Date.now())
+  const expiredAt = ctx.provider.isoTime(ctx.clock.now())
   // The event first (it may be refused: then nothing is touched), then the change, in one line.
   const recorded = recordEvent(ctx, {type: 'address.expired', data: {addressId: address.id, email: address.email, expiredAt, ...target.overrides}, source, webhookId: target.webhookId})
   ctx.store.updateAddress(address, {status: 'expired', expiredAt})
@@ -118,7 +118,7 @@ export async function deleteAddress(
   target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const address = requireAddress(ctx, id)
-  const data = {addressId: address.id, email: address.email, deletedAt: ctx.provider.isoTime(Date.now()), ...target.overrides}
+  const data = {addressId: address.id, email: address.email, deletedAt: ctx.provider.isoTime(ctx.clock.now()), ...target.overrides}
   // The event first (it may be refused: then nothing is touched), then the deletion, in one journal
   // line: both are kept or neither. Records are gone before their files (see deleteEmail).
   const recorded = recordEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})
@@ -130,12 +130,12 @@ export async function deleteAddress(
 }
 
 /** Called by the expiry clock. An expiry the store could not write is tried again once it can. */
-export function onAddressDue(ctx: EmulatorContext, id: string): void {
+export function onAddressDue(ctx: EmulatorContext, id: string): Promise<unknown> | undefined {
   const address = ctx.store.getAddress(id)
-  if (!address || address.status !== 'active' || address.expiresAtMs > Date.now()) return
-  expireAddress(ctx, id, 'clock').catch((error) => {
+  if (!address || address.status !== 'active' || address.expiresAtMs > ctx.clock.now()) return
+  return expireAddress(ctx, id, 'clock').catch((error) => {
     // The store has already reported it (once), and rolled the address back to active.
-    if (error instanceof StoreWriteError) void ctx.store.whenWritable().then(() => ctx.mail.expiry.schedule(id, Date.now()))
+    if (error instanceof StoreWriteError) void ctx.store.whenWritable().then(() => ctx.mail.expiry.schedule(id, ctx.clock.now()))
     else ctx.events.emit('store.error', {error: error as Error})
   })
 }

@@ -1,4 +1,4 @@
-import type {TimeScale} from '../clock/time-scale.js'
+import type {EmulatorClock} from '../clock/emulator-clock.js'
 import type {Dispatcher} from '../dispatch/dispatcher.js'
 import type {Feed} from '../feed/feed.js'
 import type {Provider} from '../providers/provider.js'
@@ -27,7 +27,8 @@ export interface EmulatorContext {
   readonly events: EmulatorEvents
   /** What happened, numbered and presented, for viewers (the stream route, `dev`'s log, the TUI). */
   readonly feed: Feed
-  readonly timeScale: TimeScale
+  /** Emulator time (what schedules, expiries and payloads use), the time scale, `advance`. */
+  readonly clock: EmulatorClock
   readonly attemptTimeoutMs: number
   readonly mail: MailContext
 }

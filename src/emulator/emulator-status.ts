@@ -30,7 +30,9 @@ export function emulatorStatus(ctx: EmulatorContext, facts: EmulatorFacts) {
     providerName: ctx.provider.displayName,
     /** Where the provider's API is under apiUrl, e.g. `/api/v1`. */
     apiPath: ctx.provider.apiPath,
-    timeScale: ctx.timeScale.scale,
+    timeScale: ctx.clock.scale,
+    /** `real`: time runs by itself (plus what `clock advance` added); `manual`: only `clock advance` moves it. */
+    clock: {mode: ctx.clock.manual ? 'manual' : 'real', now: new Date(ctx.clock.now()).toISOString(), offsetMs: ctx.clock.offsetMs},
     attemptTimeoutMs: ctx.attemptTimeoutMs,
     counts: {...ctx.store.counts(), ...(ctx.provider.catcher?.counts(ctx) ?? {mailboxes: 0, messages: 0})},
     /** What mailboxes and messages are called here (JunkMail: addresses, emails; Sendook: inboxes, messages). */

@@ -80,7 +80,7 @@ export function recordEvent(
   input: {type: string; data: Record<string, unknown>; source: string; webhookId?: string},
 ): {event: EventRecord; deliveries: Delivery[]; send(): void} {
   const targets = recipients(ctx, input.type, input.webhookId)
-  const createdAt = Date.now()
+  const createdAt = ctx.clock.now()
   const body = JSON.stringify(ctx.provider.envelope(input.type, input.data, createdAt))
   return addEvent(ctx, {type: input.type, createdAt, body, source: input.source}, targets)
 }
@@ -109,7 +109,7 @@ export async function triggerEvent(
   input: {type: string; set?: Record<string, string>; webhookId?: string},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const entry = requireCatalogEvent(ctx, input.type)
-  const data = entry.sample(Date.now())
+  const data = entry.sample(ctx.clock.now())
   applyOverrides(entry, data, input.set ?? {}, ctx.provider.payloadKey)
   const resource = ctx.provider.triggers?.[entry.type]
   if (!resource) return emitEvent(ctx, {type: entry.type, data, source: 'trigger', webhookId: input.webhookId})
@@ -145,7 +145,7 @@ export async function emitBody(
   ctx: EmulatorContext,
   input: {type: string; body: string; source: string; webhooks: readonly Webhook[]},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
-  const recorded = addEvent(ctx, {type: input.type, createdAt: Date.now(), body: input.body, source: input.source}, input.webhooks)
+  const recorded = addEvent(ctx, {type: input.type, createdAt: ctx.clock.now(), body: input.body, source: input.source}, input.webhooks)
   await ctx.store.commit()
   recorded.send()
   return recorded

@@ -1,48 +1,27 @@
-import {DueQueue} from '../dispatch/due-queue.js'
+import type {EmulatorClock} from '../clock/emulator-clock.js'
 
-/** Calls `onDue(id)` when each scheduled time comes (one timer for all, like the dispatcher's). */
+/** Calls `onDue(id)` when each scheduled emulator time comes (timers of the emulator's clock). */
 export class ExpiryClock {
-  readonly #queue = new DueQueue()
-  readonly #onDue: (id: string) => void
-  #timer: NodeJS.Timeout | null = null
-  #timerAt = Number.POSITIVE_INFINITY
-  #stopped = false
+  readonly #clock: EmulatorClock
+  readonly #onDue: (id: string) => void | Promise<unknown>
+  #pending = 0
 
-  constructor(onDue: (id: string) => void) {
+  constructor(clock: EmulatorClock, onDue: (id: string) => void | Promise<unknown>) {
+    this.#clock = clock
     this.#onDue = onDue
   }
 
   /** Expiries scheduled and not yet come. */
   get size(): number {
-    return this.#queue.size
+    return this.#pending
   }
 
+  /** Calls `onDue(id)` at emulator time `at` (on a later turn if it has come). */
   schedule(id: string, at: number): void {
-    if (this.#stopped) return
-    this.#queue.push(id, at)
-    this.#arm()
-  }
-
-  stop(): void {
-    this.#stopped = true
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
-  }
-
-  #arm(): void {
-    const next = this.#queue.peek()
-    if (next === undefined || next >= this.#timerAt) return
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timerAt = next
-    // setTimeout caps at ~24.8 days; re-arm in steps for longer lifetimes.
-    this.#timer = setTimeout(() => this.#fire(), Math.min(2 ** 31 - 1, Math.max(0, next - Date.now())))
-  }
-
-  #fire(): void {
-    this.#timer = null
-    this.#timerAt = Number.POSITIVE_INFINITY
-    if (this.#stopped) return
-    for (const id of this.#queue.popDue(Date.now())) this.#onDue(id)
-    this.#arm()
+    this.#pending++
+    this.#clock.setTimer(at, () => {
+      this.#pending--
+      return this.#onDue(id)
+    })
   }
 }

@@ -73,7 +73,7 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
   const recipients = candidates.filter(({address}) => active(address))
   await Promise.all(candidates.filter((c) => !recipients.includes(c)).map(({id}) => ctx.mail.raw.delete(id)))
   if (recipients.length === 0) return []
-  const receivedAt = ctx.provider.isoTime(Date.now())
+  const receivedAt = ctx.provider.isoTime(ctx.clock.now())
   const envelope = {
     mailFrom: message.mailFrom,
     rcptTo: message.recipients.map((a) => a.email),
@@ -126,7 +126,7 @@ export async function deleteEmail(
   target: {webhookId?: string; overrides?: Record<string, unknown>} = {},
 ): Promise<{event: EventRecord; deliveries: Delivery[]}> {
   const email = requireEmail(ctx, id)
-  const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.provider.isoTime(Date.now()), ...target.overrides}
+  const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.provider.isoTime(ctx.clock.now()), ...target.overrides}
   // The event first (it may be refused: then nothing is touched), then the deletion, in one journal
   // line: both are kept or neither. The record's removal reaches the journal before the file goes:
   // a kill in between never leaves a record naming a missing file (an orphaned file is removed at

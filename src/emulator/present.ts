@@ -36,6 +36,9 @@ export function presentAttempt(a: Attempt, event: EventRecord | undefined, maxAt
     maxAttempts,
     outcome: a.outcome,
     scheduledAt: time(a.scheduledAt),
+    /** Emulator time it was sent (with `clock advance`, ahead of the wall clock). */
+    clockAt: time(a.clockAt ?? a.sentAt),
+    /** Wall-clock time it was sent. */
     sentAt: time(a.sentAt),
     durationMs: a.durationMs,
     request: {...a.request, body: event?.body ?? null},

@@ -1,5 +1,5 @@
 import {resolve} from 'node:path'
-import {TimeScale} from '../clock/time-scale.js'
+import {EmulatorClock} from '../clock/emulator-clock.js'
 import {Dispatcher} from '../dispatch/dispatcher.js'
 import {type ApiLimits, createApiServer} from '../http/api-server.js'
 import {parseAllowedHosts} from '../http/host-check.js'
@@ -57,6 +57,12 @@ export interface EmulatorOptions {
   readonly apiKey?: string
   /** How many times faster than documented the retry schedule runs. @default 60 */
   readonly timeScale?: number
+  /**
+   * `real`: emulator time runs with the wall clock (plus what {@link RunningEmulator.clock}'s
+   * `advance` adds); `manual`: it moves only by `advance`, and delays are as documented (nothing
+   * waits in real time). @default 'real'
+   */
+  readonly clock?: 'real' | 'manual'
   /** Overall deadline of one attempt, ms. @default the provider's (JunkMail 10000) */
   readonly attemptTimeoutMs?: number
   /** Add a signature header where the provider's contract defines none (Sendook's `X-Sendook-Signature`). @default false */
@@ -120,6 +126,8 @@ export interface RunningEmulator {
   readonly timeScale: number
   /** Port of the SMTP sink, or null when it was not started. */
   readonly smtpPort: number | null
+  /** Emulator time: `clock.now()`, and `clock.advance(ms)` to walk schedules (retries, expiries) at once. */
+  readonly clock: EmulatorClock
   /** What happens inside, as typed events. */
   readonly events: EmulatorEvents
   /**
@@ -155,7 +163,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keyProblem = apiKeyProblem(apiKey)
   if (keyProblem) throw new RangeError(keyProblem)
   if (apiKey === DEFAULT_API_KEY && !isLoopbackHost(host)) throw new PublicDefaultKeyError(host)
-  const timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE)
+  if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'manual') throw new RangeError(`clock must be 'real' or 'manual', got ${JSON.stringify(options.clock)}`)
+  const clock = new EmulatorClock({scale: options.timeScale ?? DEFAULT_TIME_SCALE, manual: options.clock === 'manual'})
   const provider = options.provider ?? junkmail
   const attemptTimeoutMs = options.attemptTimeoutMs ?? provider.attemptTimeoutMs
   const disableAfter = options.disableAfterFailedDeliveries === undefined ? provider.disableAfterFailedDeliveries : options.disableAfterFailedDeliveries
@@ -189,21 +198,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     for (const notice of startNotices({torn: store.tornLine, takenOver: notices, host})) feed.append(notice)
     store.on('failed', (error) => events.emit('store.error', {error}))
     store.on('recovered', ({failedForMs, rolledBackChanges}) => events.emit('store.recovered', {failedForMs, rolledBackChanges}))
-    const dispatcher = new Dispatcher({store, provider, timeScale, attemptTimeoutMs, events, disableAfterFailedDeliveries: disableAfter, sign: options.sign ?? false})
+    cleanups.unshift(async () => clock.stop())
+    const dispatcher = new Dispatcher({store, provider, clock, attemptTimeoutMs, events, disableAfterFailedDeliveries: disableAfter, sign: options.sign ?? false})
     cleanups.unshift(() => dispatcher.stop())
     const raw = await RawMailStore.open(dataDir)
     // A message written but never acknowledged (killed before its records reached the journal) is removed.
     for (const id of await raw.list()) if (!store.getEmail(id)) await raw.delete(id)
     let context: EmulatorContext
-    const expiry = new ExpiryClock((id) => onAddressDue(context, id))
-    cleanups.unshift(async () => expiry.stop())
+    const expiry = new ExpiryClock(clock, (id) => onAddressDue(context, id))
     context = {
       store,
       dispatcher,
       provider,
       events,
       feed,
-      timeScale,
+      clock,
       attemptTimeoutMs,
       mail: {
         raw,
@@ -272,7 +281,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (dataDir) await releaseDataDir(dataDir)
       })())
     const status = () => emulatorStatus(context, facts)
-    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: timeScale.scale, events, feed, context, notices, status, resumeBacklog, stop}
+    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: clock.scale, clock, events, feed, context, notices, status, resumeBacklog, stop}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)

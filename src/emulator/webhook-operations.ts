@@ -15,7 +15,7 @@ export async function createWebhook(
     url: input.url,
     events: [...input.events],
     secret: input.secret ?? generateSecret(ctx.provider.secretPrefix),
-    createdAt: ctx.provider.isoTime(Date.now()),
+    createdAt: ctx.provider.isoTime(ctx.clock.now()),
     enabled: true,
     failureCount: 0,
     disabledAt: null,

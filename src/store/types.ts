@@ -18,7 +18,7 @@ export interface Webhook {
 export interface EventRecord {
   id: string
   type: string
-  /** Real time the event happened (ms since epoch); also the payload's `timestamp`. */
+  /** Emulator time the event happened (ms since epoch); also the payload's `timestamp`. */
   createdAt: number
   /** Exact serialised body, identical for every delivery and attempt of this event. */
   body: string
@@ -38,7 +38,7 @@ export interface Delivery {
   url: string
   status: DeliveryStatus
   attemptCount: number
-  /** Real time (ms) the next attempt is due, while pending. */
+  /** Emulator time (ms) the next attempt is due, while pending. */
   nextAttemptAt: number | null
   createdAt: number
   completedAt: number | null
@@ -64,7 +64,11 @@ export interface Attempt {
   webhookId: string
   /** 1-based attempt number within the delivery. */
   number: number
+  /** Emulator time (ms) the attempt was due. */
   scheduledAt: number
+  /** Emulator time (ms) it was sent (absent in attempts recorded before the emulator had a clock of its own). */
+  clockAt?: number
+  /** Real time (ms) it was sent: what its deadline and its timestamp header count from. */
   sentAt: number
   durationMs: number
   request: {method: 'POST'; url: string; headers: Record<string, string>}
@@ -73,7 +77,7 @@ export interface Attempt {
   errorClass: string | null
   errorMessage: string | null
   outcome: 'success' | 'failure'
-  /** Real time (ms) of the retry this failure scheduled, or null. */
+  /** Emulator time (ms) of the retry this failure scheduled, or null. */
   nextAttemptAt: number | null
 }
 

@@ -6,6 +6,7 @@ import {type EmulatorFacts, emulatorStatus} from '../../emulator/emulator-status
 import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/present.js'
 import {createWebhook, deleteWebhook, enableWebhook, getWebhook, listWebhooks} from '../../emulator/webhook-operations.js'
 import type {Delivery} from '../../store/types.js'
+import {parseDuration} from '../../clock/duration.js'
 import {FULL_ACCESS, SCOPES} from '../auth.js'
 import {defineResource} from '../define-resource.js'
 import {apiKeySchema, createWebhookSchema, listQuerySchema, resendSchema, triggerSchema} from '../request-schemas.js'
@@ -39,6 +40,37 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
   }
 
   defineResource(app, store, `${p}/health`, {GET: {scope: false, handler: async () => ({status: 'ok'})}})
+
+  // The emulator's clock: where it stands, and `advance` (CI mode: walk a retry schedule or an
+  // address lifetime at once). The answer comes once everything due on the way has run.
+  const clockState = () => ({
+    mode: ctx.clock.manual ? 'manual' : 'real',
+    now: new Date(ctx.clock.now()).toISOString(),
+    wallNow: new Date(ctx.clock.wallNow()).toISOString(),
+    offsetMs: ctx.clock.offsetMs,
+    timeScale: ctx.clock.scale,
+  })
+  defineResource(app, store, `${p}/clock`, {GET: {scope: FULL_ACCESS, handler: async () => ({data: clockState()})}})
+  defineResource(app, store, `${p}/clock/advance`, {
+    POST: {
+      scope: FULL_ACCESS,
+      handler: async (request) => {
+        const body = (request.body ?? {}) as {duration?: unknown}
+        let ms: number
+        try {
+          if (typeof body.duration === 'number') ms = body.duration
+          else if (typeof body.duration === 'string') ms = parseDuration(body.duration)
+          else throw new RangeError('duration is required: a number of ms, or text such as "90s", "30m", "2h"')
+          if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError('duration must be 0 or more')
+        } catch (error) {
+          throw new OperationError(400, 'validation_error', `duration: ${(error as Error).message}`, 'duration')
+        }
+        const started = Date.now()
+        await ctx.clock.advance(ms)
+        return {data: {...clockState(), advancedMs: ms, tookMs: Date.now() - started}}
+      },
+    },
+  })
 
   defineResource(app, store, `${p}/status`, {
     GET: {

@@ -80,7 +80,7 @@ export const resourceTriggers: Record<string, ResourceTrigger> = {
   async 'address.expired'(ctx, set, webhookId) {
     if ('email' in set) throw new OperationError(400, 'invalid_value', 'set.email: name the address with set.addressId', 'set.email')
     const address = addressFor(ctx, set)
-    const expiredAt = ctx.provider.isoTime(Date.now())
+    const expiredAt = ctx.provider.isoTime(ctx.clock.now())
     ctx.store.updateAddress(address, {status: 'expired', expiredAt})
     const data = {addressId: address.id, email: address.email, expiredAt}
     return emitEvent(ctx, {type: 'address.expired', data: {...data, ...pick(set, ['expiredAt'])}, source, webhookId})

@@ -83,7 +83,7 @@ export async function createInbox(ctx: EmulatorContext, input: {name?: string; e
 export function addInbox(ctx: EmulatorContext, input: {name?: string; email?: string}): InboxRecord {
   const email = input.email ?? newInboxEmail(ctx, input.name ?? 'inbox')
   if (findInbox(ctx, email)) throw new SendookError(400, 'Inbox with this email already exists')
-  const now = Date.now()
+  const now = ctx.clock.now()
   const time = sendookTime(now)
   const inbox = ctx.store.putResource<InboxRecord>({
     id: newObjectId(now),
@@ -100,7 +100,7 @@ export function addInbox(ctx: EmulatorContext, input: {name?: string; email?: st
 /** Renames an inbox and fires `inbox.updated` (the guide's event; Sendook's server has no such route yet). */
 export async function updateInbox(ctx: EmulatorContext, inbox: InboxRecord, changes: {name: string}, origin: Origin = {}): Promise<Done<InboxRecord>> {
   if (origin.webhookId !== undefined) recordEventCheck(ctx, 'inbox.updated', origin.webhookId)
-  ctx.store.updateResource(inbox, {name: changes.name, updatedAt: sendookTime(Date.now())})
+  ctx.store.updateResource(inbox, {name: changes.name, updatedAt: sendookTime(ctx.clock.now())})
   return done(ctx, inbox, inboxEvent(ctx, 'inbox.updated', inbox, origin))
 }
 
@@ -190,14 +190,14 @@ export async function sendMessage(
  * commit; with `plan`, each recipient's outcome is planned (see {@link scheduleOutcomes}).
  */
 export function addSent(ctx: EmulatorContext, inbox: InboxRecord, input: SendInput, options: {replyTo?: MessageRecord; plan: boolean}): MessageRecord {
-  const now = Date.now()
+  const now = ctx.clock.now()
   const time = sendookTime(now)
   const id = newObjectId(now)
   const externalMessageId = sesMessageId(now)
   const recipients = [...new Map([...input.to, ...(input.cc ?? [])].map((r) => [r.trim().toLowerCase(), r.trim()])).values()]
   const pending: PlannedOutcome[] = recipients.map((recipient) => {
     const local = findInbox(ctx, recipient)
-    return {recipient, steps: outcomeSteps(outcomeOf(recipient), now, ctx.timeScale.scale), ...(local ? {inboxId: local.id} : {})}
+    return {recipient, steps: outcomeSteps(outcomeOf(recipient), now, (ms) => ctx.clock.scaled(ms)), ...(local ? {inboxId: local.id} : {})}
   })
   const replyTo = options.replyTo
   const message = ctx.store.putResource<MessageRecord>({
@@ -265,7 +265,7 @@ export interface ReceivedMail {
  * caller commits it with its own changes, then sends the event.
  */
 export function addReceived(ctx: EmulatorContext, inbox: InboxRecord, mail: ReceivedMail, origin: Origin): {message: MessageRecord; event: Recorded} {
-  const now = Date.now()
+  const now = ctx.clock.now()
   const time = sendookTime(now)
   const id = newObjectId(now)
   const answered = mail.replyTo.length > 0 ? listMessages(ctx, inbox.id).filter((m) => m.rfcMessageId !== null && mail.replyTo.includes(m.rfcMessageId)) : []
@@ -304,11 +304,10 @@ const clocks = new WeakMap<EmulatorContext, ExpiryClock>()
 /** Starts firing the outcomes the store holds (and those of messages sent from now on); returns what stops it. */
 export function startOutcomes(ctx: EmulatorContext): () => void {
   const busy = new Set<string>()
-  const clock = new ExpiryClock((id) => void fireDue(ctx, id, busy))
+  const clock = new ExpiryClock(ctx.clock, (id) => fireDue(ctx, id, busy))
   clocks.set(ctx, clock)
   for (const m of listMessages(ctx)) scheduleOutcomes(ctx, m)
   return () => {
-    clock.stop()
     clocks.delete(ctx)
   }
 }
@@ -333,7 +332,7 @@ async function fireDue(ctx: EmulatorContext, id: string, busy: Set<string>): Pro
   try {
     const message = ctx.store.getResource<MessageRecord>(MESSAGE, id)
     if (!message?.pending) return
-    const now = Date.now()
+    const now = ctx.clock.now()
     const due = message.pending
       .flatMap((p) => p.steps.filter((s) => s.at <= now).map((s) => ({...s, outcome: p})))
       .sort((a, b) => a.at - b.at)

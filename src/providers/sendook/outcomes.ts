@@ -39,14 +39,14 @@ export function outcomeOf(recipient: string): Outcome {
 }
 
 /**
- * The events an outcome fires and when (real ms), for a message sent at `sentAt` with delays
- * divided by `scale`: one event, or for a complaint the delivery then the complaint, as SES reports them.
+ * The events an outcome fires and when (emulator ms), for a message sent at `sentAt`, each delay
+ * through `scaled` (divided by the time scale): one event, or for a complaint the delivery then the complaint, as SES reports them.
  */
-export function outcomeSteps(outcome: Outcome, sentAt: number, scale: number): Array<{event: string; at: number}> {
-  const first = sentAt + OUTCOME_DELAY_MS / scale
+export function outcomeSteps(outcome: Outcome, sentAt: number, scaled: (ms: number) => number): Array<{event: string; at: number}> {
+  const first = sentAt + scaled(OUTCOME_DELAY_MS)
   if (outcome !== 'complained') return [{event: `message.${outcome}`, at: first}]
   return [
     {event: 'message.delivered', at: first},
-    {event: 'message.complained', at: first + COMPLAINT_DELAY_MS / scale},
+    {event: 'message.complained', at: first + scaled(COMPLAINT_DELAY_MS)},
   ]
 }

@@ -19,7 +19,7 @@ const GENERATED = new Set(['id', 'organizationId', 'threadId', 'status', 'create
 /** The trigger as sample data with the `--set` values, when one of them is a generated field. */
 async function asSample(ctx: EmulatorContext, type: string, set: Record<string, unknown>, webhookId: string | undefined) {
   const entry = ctx.provider.catalog.find((e) => e.type === type)!
-  return emitEvent(ctx, {type, data: {...entry.sample(Date.now()), ...set}, source: 'trigger', webhookId})
+  return emitEvent(ctx, {type, data: {...entry.sample(ctx.clock.now()), ...set}, source: 'trigger', webhookId})
 }
 
 /** The inbox named by `set.inboxId` (or `set.id` for inbox events), the first one, or a new `support` inbox (no event of its own). */
@@ -44,7 +44,7 @@ async function outcome(ctx: EmulatorContext, type: string, set: Record<string, u
   const inbox = inboxFor(ctx, set)
   const to = list(set, 'to') ?? ['someone@example.com']
   const message: MessageRecord = addSent(ctx, inbox, sampleSend(set, to), {plan: false})
-  ctx.store.updateResource(message, {status, updatedAt: sendookTime(Date.now()), outcomes: Object.fromEntries(to.map((r) => [r, status]))})
+  ctx.store.updateResource(message, {status, updatedAt: sendookTime(ctx.clock.now()), outcomes: Object.fromEntries(to.map((r) => [r, status]))})
   const recorded = messageEvent(ctx, type, message, origin(webhookId))
   await ctx.store.commit()
   recorded.send()
