@@ -52,10 +52,32 @@ export const triggerSchema = z.object(
     event: requiredString('an event name (string)'),
     webhookId: z.string({error: 'must be a string'}).optional(),
     set: z.record(z.string(), z.string({error: 'must be a string'}), {error: 'must be an object of field: text'}).optional(),
-    wait: z.boolean({error: 'must be true or false'}).optional(),
+    wait: z.union([z.boolean(), z.literal('settled')], {error: 'must be true, false or "settled"'}).optional(),
+    /** With wait "settled": how long to wait for every delivery to settle, ms. */
+    timeoutMs: z.number({error: 'must be a number of ms'}).int({error: 'must be a whole number of ms'}).positive({error: 'must be above 0'}).optional(),
   },
   {error: 'body must be a JSON object'},
 )
+
+/** Body of `POST /_emulator/v1/wait`: one condition, and how long to wait for it. */
+export const waitSchema = z
+  .object(
+    {
+      event: z.string({error: 'must be an event name'}).optional(),
+      count: z.number({error: 'must be a number'}).int({error: 'must be a whole number'}).positive({error: 'must be above 0'}).optional(),
+      deliveryId: z.string({error: 'must be a delivery id'}).optional(),
+      status: z.enum(['succeeded', 'failed', 'settled'], {error: 'must be succeeded, failed or settled'}).optional(),
+      mailbox: z.string({error: 'must be an address or mailbox id'}).optional(),
+      messages: z.number({error: 'must be a number'}).int({error: 'must be a whole number'}).positive({error: 'must be above 0'}).optional(),
+      webhookId: z.string({error: 'must be a webhook id'}).optional(),
+      disabled: z.literal(true, {error: 'must be true'}).optional(),
+      timeoutMs: z.number({error: 'must be a number of ms'}).int({error: 'must be a whole number of ms'}).positive({error: 'must be above 0'}),
+    },
+    {error: 'body must be a JSON object'},
+  )
+  .refine((w) => [w.event, w.deliveryId, w.mailbox, w.webhookId].filter((x) => x !== undefined).length === 1, {
+    error: 'give exactly one condition: event (with count), deliveryId (with status), mailbox (with messages) or webhookId (with disabled)',
+  })
 
 /** Body of `POST /_emulator/v1/events/:id/resend`. */
 export const resendSchema = z
