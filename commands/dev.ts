@@ -57,7 +57,8 @@ Every flag can also be set by the environment variable named next to it.`
         signal: controller.signal,
       })
     } catch (error) {
-      if (error instanceof ForwardToError || error instanceof PublicDefaultKeyError) throw new UsageError(error.message)
+      if (error instanceof PublicDefaultKeyError) throw new UsageError(error.cliMessage)
+      if (error instanceof ForwardToError) throw new UsageError(error.message)
       throw error
     } finally {
       if (orphanCheck) clearInterval(orphanCheck)

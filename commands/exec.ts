@@ -38,13 +38,13 @@ SIGINT, SIGTERM and SIGHUP go on to the command; a second Ctrl+C ends it at once
     try {
       options = await emulatorOptions({...flags, 'data-dir': flags['data-dir'] ?? '', 'in-memory': flags['in-memory'] || flags['data-dir'] === undefined})
     } catch (error) {
-      if (error instanceof PublicDefaultKeyError) throw new UsageError(error.message)
+      if (error instanceof PublicDefaultKeyError) throw new UsageError(error.cliMessage)
       throw error
     }
     try {
       process.exitCode = await runExec({emulator: options, command: command[0], args: command.slice(1)})
     } catch (error) {
-      if (error instanceof PublicDefaultKeyError) throw new UsageError(error.message)
+      if (error instanceof PublicDefaultKeyError) throw new UsageError(error.cliMessage)
       if (error instanceof CommandStartError) {
         this.logToStderr(`Error: ${error.message}`)
         process.exitCode = 127

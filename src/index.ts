@@ -1,5 +1,12 @@
 /** junkmail as a library: start an emulator in-process (tests, scripts) and read what it does. */
 export {startEmulator, PortInUseError, type EmulatorOptions, type RunningEmulator} from './emulator/start-emulator.js'
+export {WaitTimeoutError, type Duration, type EmulatorClient, type EventWithDeliveries, type OutgoingMail} from './emulator/emulator-client.js'
+export type {WaitCondition} from './emulator/wait-for.js'
+export type {EmulatorClock} from './clock/emulator-clock.js'
+export {parseDuration} from './clock/duration.js'
+export type {PresentedAttempt, PresentedDelivery, PresentedEvent} from './emulator/present.js'
+export type {MailboxSummary, MailDetail, MailSummary} from './providers/provider.js'
+export {PROVIDER_NAMES} from './providers/registry.js'
 export * from './emulator/defaults.js'
 export {EmulatorEvents, type EmulatorEventMap, type PublicWebhook} from './emulator/emulator-events.js'
 export {DEFAULT_FEED_CAPACITY, type FeedReader, type FeedSlice} from './feed/feed.js'

@@ -46,13 +46,14 @@ describe('providers', () => {
       (error: unknown) => error,
     )
     expect(refused).toBeInstanceOf(ProviderMismatchError)
-    expect((refused as Error).message).toBe(
-      `${dataDir} holds the data of a other emulator, not junkmail: start it with --provider other, or give junkmail a data dir of its own (--data-dir .junkmail-junkmail) or --in-memory`,
-    )
+    // The library names its options; the CLI, its flags.
+    expect((refused as Error).message).toBe(`${dataDir} holds the data of a other emulator, not junkmail: start it with the other provider, or give junkmail a dataDir of its own, or dataDir: null (in memory)`)
     await expect(stat(join(dataDir, 'runtime.json'))).rejects.toMatchObject({code: 'ENOENT'})
     const cli = await runCli(['dev', '--data-dir', dataDir, '--port', '0', '--no-smtp', '--json'])
     expect(cli.code).toBe(1)
-    expect(cli.stdout + cli.stderr).toContain('holds the data of a other emulator, not junkmail')
+    expect(JSON.parse(cli.stdout).message).toBe(
+      `${dataDir} holds the data of a other emulator, not junkmail: start it with --provider other, or give junkmail a data dir of its own (--data-dir .junkmail-junkmail) or --in-memory`,
+    )
 
     // Put back, it starts again: the refusal released the data dir.
     await writeFile(join(dataDir, 'provider'), 'junkmail\n')

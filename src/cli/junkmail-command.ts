@@ -74,7 +74,8 @@ export abstract class JunkmailCommand extends Command {
   async catch(error: Errors.CLIError | Error): Promise<void> {
     const usage = isUsageError(error)
     process.exitCode = usage ? 2 : 1
-    const message = oneLine(error.message || String(error))
+    // Errors of the emulator as a library name its options; they carry the CLI's wording too.
+    const message = oneLine((error as {cliMessage?: string}).cliMessage ?? (error.message || String(error)))
     const body = {message, code: errorCode(error, usage)}
     if (error instanceof ApiError) Object.assign(body, {status: error.status, ...(error.field ? {field: error.field} : {})})
     if (this.jsonEnabled() && (this.constructor as typeof JunkmailCommand).ndjson) {

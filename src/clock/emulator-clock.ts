@@ -1,4 +1,5 @@
 import {DueQueue} from '../dispatch/due-queue.js'
+import {parseDuration} from './duration.js'
 
 /** Options of an {@link EmulatorClock}. */
 export interface ClockOptions {
@@ -90,9 +91,16 @@ export class EmulatorClock {
   /**
    * Moves emulator time forward by `ms`, running every timer due on the way at its own time, in
    * order, and waiting for the work each starts (and the timers that work sets, if due) before
-   * the next. Resolves once time is `now + ms` and nothing due is left. Calls queue up.
+   * the next. Resolves once time is `now + ms` and nothing due is left. Calls queue up. Takes ms,
+   * or text: `90s`, `30m`, `2h`, `1h30m`.
    */
-  advance(ms: number): Promise<void> {
+  advance(duration: number | string): Promise<void> {
+    let ms: number
+    try {
+      ms = typeof duration === 'number' ? duration : parseDuration(duration)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     if (!(ms >= 0) || !Number.isFinite(ms)) return Promise.reject(new RangeError(`advance needs a duration of 0 ms or more, got ${ms}`))
     const run = this.#advancing.then(() => this.#advance(ms))
     this.#advancing = run.catch(() => {})

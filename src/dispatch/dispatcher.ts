@@ -232,6 +232,8 @@ export class Dispatcher {
     const {store, provider} = this.#o
     const {delivery, webhook, event, number, scheduledAt, clockAt, sentAt, headers} = sent
     const deliveryId = delivery.id
+    // Removed while the request was in flight (junkmail reset): nothing to record it in.
+    if (store.getDelivery(deliveryId) !== delivery) return this.#settle(deliveryId, null)
     const finished = this.#o.clock.now()
     const ok = result.errorClass === null
     const exhausted = !ok && number >= this.maxAttempts

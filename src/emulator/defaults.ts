@@ -38,8 +38,11 @@ export const DEFAULT_API_MAX_CONNECTIONS = 256
 
 /** Asked to listen beyond loopback with the well-known default key: anyone on the network could use it. */
 export class PublicDefaultKeyError extends Error {
+  /** The same, in the CLI's words (flags instead of options). */
+  readonly cliMessage: string
   constructor(readonly host: string) {
-    super(`--host ${host} listens beyond this machine, and the default API key ${DEFAULT_API_KEY} is public: pass --api-key with a key of your own`)
+    super(`host ${host} listens beyond this machine, and the default API key ${DEFAULT_API_KEY} is public: give an apiKey of your own`)
+    this.cliMessage = `--host ${host} listens beyond this machine, and the default API key ${DEFAULT_API_KEY} is public: pass --api-key with a key of your own`
     this.name = 'PublicDefaultKeyError'
   }
 }

@@ -7,7 +7,7 @@ import {junkmail} from '../providers/junkmail/index.js'
 import type {Provider} from '../providers/provider.js'
 import {claimForProvider} from '../runtime/provider-marker.js'
 import {claimDataDir, releaseDataDir, writeRuntimeFile} from '../runtime/runtime-file.js'
-import {DEFAULT_PROVIDER} from '../providers/registry.js'
+import {DEFAULT_PROVIDER, loadProvider} from '../providers/registry.js'
 import {Feed, type FeedReader} from '../feed/feed.js'
 import {feedEmulator} from '../feed/feed-emulator.js'
 import {Store} from '../store/store.js'
@@ -20,13 +20,10 @@ import {
   DEFAULT_API_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_API_KEY,
   DEFAULT_API_MAX_CONNECTIONS,
-  DEFAULT_API_PORT,
   DEFAULT_API_REQUEST_TIMEOUT_MS,
-  DEFAULT_DATA_DIR,
   DEFAULT_HOST,
   DEFAULT_MAX_MESSAGE_SIZE,
   DEFAULT_MAX_RECIPIENTS,
-  DEFAULT_SMTP_PORT,
   DEFAULT_STREAM_HEARTBEAT_MS,
   DEFAULT_STREAM_MAX_CLIENTS,
   DEFAULT_TIME_SCALE,
@@ -34,6 +31,7 @@ import {
   PublicDefaultKeyError,
 } from './defaults.js'
 import type {EmulatorContext} from './emulator-context.js'
+import {type EmulatorClient, emulatorClient} from './emulator-client.js'
 import {EmulatorEvents} from './emulator-events.js'
 import {type EmulatorFacts, type EmulatorStatusData, emulatorStatus} from './emulator-status.js'
 import {isLoopbackHost} from './loopback.js'
@@ -49,9 +47,9 @@ export interface EmulatorOptions {
    * `host.docker.internal` for a container; no scheme or port. @default []
    */
   readonly allowedHosts?: readonly string[]
-  /** API port; 0 picks a free one. @default 7380 */
+  /** API port; 0 picks a free one. @default 0 (`junkmail dev`: 7380) */
   readonly port?: number
-  /** Folder for `db.json` and `runtime.json`; `null` keeps nothing on disk. @default '.junkmail' */
+  /** Folder for `db.json` and `runtime.json`; `null` keeps nothing on disk. @default null (`junkmail dev`: '.junkmail') */
   readonly dataDir?: string | null
   /** The API key with every scope. @default 'jm_test_local' */
   readonly apiKey?: string
@@ -71,9 +69,9 @@ export interface EmulatorOptions {
   readonly disableAfterFailedDeliveries?: number | null
   /** History cap, in events. @default 50000 */
   readonly maxEvents?: number
-  /** The provider contract to emulate. @default junkmail */
-  readonly provider?: Provider
-  /** SMTP port; 0 picks a free one; `false` starts no SMTP sink. @default 7325 */
+  /** The provider contract to emulate: its name (`junkmail`, `sendook`) or the provider itself. @default 'junkmail' */
+  readonly provider?: Provider | string
+  /** SMTP port; 0 picks a free one; `false` starts no SMTP sink. @default 0 (`junkmail dev`: 7325) */
   readonly smtpPort?: number | false
   /** Refuse mail to unknown local addresses (550) instead of creating them. @default false */
   readonly strictRecipients?: boolean
@@ -111,8 +109,8 @@ export interface EmulatorOptions {
   readonly holdBacklog?: boolean
 }
 
-/** A running emulator. */
-export interface RunningEmulator {
+/** A running emulator, with a typed client of it (webhooks, trigger, sendMail, mail, history, waitFor, reset). */
+export interface RunningEmulator extends EmulatorClient {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:7380` (the API is under `/api/v1`). */
   readonly url: string
   readonly host: string
@@ -149,23 +147,27 @@ export interface RunningEmulator {
 
 /** Port already taken. */
 export class PortInUseError extends Error {
+  /** The same, in the CLI's words (flags instead of options). */
+  readonly cliMessage: string
   constructor(readonly host: string, readonly port: number) {
-    super(`port ${port} on ${host} is already in use; pick another with --port (or --port 0 for any free port)`)
+    super(`port ${port} on ${host} is already in use; pick another with the port option (0 for any free port)`)
     this.name = 'PortInUseError'
+    this.cliMessage = `port ${port} on ${host} is already in use; pick another with --port (or --port 0 for any free port)`
   }
 }
 
 /** Starts an emulator: store, dispatcher and HTTP API. `junkmail dev` and the tests both go through here. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? DEFAULT_HOST
-  const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? DEFAULT_DATA_DIR)
+  // As a library (tests, several workers at once): in memory, on free ports, unless told otherwise.
+  const dataDir = options.dataDir === null || options.dataDir === undefined ? null : resolve(options.dataDir)
   const apiKey = options.apiKey ?? DEFAULT_API_KEY
   const keyProblem = apiKeyProblem(apiKey)
   if (keyProblem) throw new RangeError(keyProblem)
   if (apiKey === DEFAULT_API_KEY && !isLoopbackHost(host)) throw new PublicDefaultKeyError(host)
   if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'manual') throw new RangeError(`clock must be 'real' or 'manual', got ${JSON.stringify(options.clock)}`)
   const clock = new EmulatorClock({scale: options.timeScale ?? DEFAULT_TIME_SCALE, manual: options.clock === 'manual'})
-  const provider = options.provider ?? junkmail
+  const provider = typeof options.provider === 'string' ? await loadProvider(options.provider) : (options.provider ?? junkmail)
   const attemptTimeoutMs = options.attemptTimeoutMs ?? provider.attemptTimeoutMs
   const disableAfter = options.disableAfterFailedDeliveries === undefined ? provider.disableAfterFailedDeliveries : options.disableAfterFailedDeliveries
   if (disableAfter !== null && (!Number.isSafeInteger(disableAfter) || disableAfter < 1)) throw new RangeError(`disableAfterFailedDeliveries must be a whole number above 0 or null, got ${disableAfter}`)
@@ -238,7 +240,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const {startSmtpSink} = await import('../smtp/smtp-sink.js')
       smtp = await startSmtpSink(context, provider.mail, {
         host,
-        port: options.smtpPort ?? DEFAULT_SMTP_PORT,
+        port: options.smtpPort ?? 0,
         maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
         maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
         tls: options.smtpTls,
@@ -250,9 +252,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // The API listens last: once it answers, every listener accepts connections (a script that
     // polls the API and then sends mail is never refused by an SMTP sink still starting).
     try {
-      await app.listen({host, port: options.port ?? DEFAULT_API_PORT})
+      await app.listen({host, port: options.port ?? 0})
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, options.port ?? DEFAULT_API_PORT)
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, options.port ?? 0)
       throw error
     }
     // At stop, mail is refused first (the SMTP sink's close stays first), then requests.
@@ -281,7 +283,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (dataDir) await releaseDataDir(dataDir)
       })())
     const status = () => emulatorStatus(context, facts)
-    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: clock.scale, clock, events, feed, context, notices, status, resumeBacklog, stop}
+    const client = emulatorClient(context, smtp ? {host, port: smtp.port} : null)
+    return {url, host, allowedHosts, port, smtpPort: smtp?.port ?? null, apiKey, dataDir, timeScale: clock.scale, clock, events, feed, context, notices, status, resumeBacklog, stop, ...client}
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)

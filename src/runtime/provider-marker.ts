@@ -6,14 +6,15 @@ export const providerMarkerPath = (dataDir: string): string => join(dataDir, 'pr
 
 /** This data dir holds another provider's data. */
 export class ProviderMismatchError extends Error {
+  /** The same, in the CLI's words (flags instead of options). */
+  readonly cliMessage: string
   constructor(
     readonly dataDir: string,
     readonly holds: string,
     readonly wanted: string,
   ) {
-    super(
-      `${dataDir} holds the data of a ${holds} emulator, not ${wanted}: start it with --provider ${holds}, or give ${wanted} a data dir of its own (--data-dir .junkmail-${wanted}) or --in-memory`,
-    )
+    super(`${dataDir} holds the data of a ${holds} emulator, not ${wanted}: start it with the ${holds} provider, or give ${wanted} a dataDir of its own, or dataDir: null (in memory)`)
+    this.cliMessage = `${dataDir} holds the data of a ${holds} emulator, not ${wanted}: start it with --provider ${holds}, or give ${wanted} a data dir of its own (--data-dir .junkmail-${wanted}) or --in-memory`
     this.name = 'ProviderMismatchError'
   }
 }

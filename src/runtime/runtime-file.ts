@@ -16,10 +16,11 @@ export interface RuntimeInfo {
 
 /** Another live emulator owns this data dir. */
 export class DataDirBusyError extends Error {
+  /** The same, in the CLI's words (flags instead of options). */
+  readonly cliMessage: string
   constructor(readonly dataDir: string, readonly pid: number) {
-    super(
-      `another junkmail emulator (pid ${pid}) is already using ${dataDir}; stop it, or start this one with --data-dir <other dir> or --in-memory`,
-    )
+    super(`another junkmail emulator (pid ${pid}) is already using ${dataDir}; stop it, or start this one with another dataDir, or dataDir: null (in memory)`)
+    this.cliMessage = `another junkmail emulator (pid ${pid}) is already using ${dataDir}; stop it, or start this one with --data-dir <other dir> or --in-memory`
     this.name = 'DataDirBusyError'
   }
 }

@@ -53,8 +53,11 @@ const SILENT_ENOUGH_MS = 100
 
 /** Port already taken. */
 export class SmtpPortInUseError extends Error {
+  /** The same, in the CLI's words (flags instead of options). */
+  readonly cliMessage: string
   constructor(readonly host: string, readonly port: number) {
-    super(`SMTP port ${port} on ${host} is already in use; pick another with --smtp-port (or --smtp-port 0 for any free port)`)
+    super(`SMTP port ${port} on ${host} is already in use; pick another with the smtpPort option (0 for any free port)`)
+    this.cliMessage = `SMTP port ${port} on ${host} is already in use; pick another with --smtp-port (or --smtp-port 0 for any free port)`
     this.name = 'SmtpPortInUseError'
   }
 }

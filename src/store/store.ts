@@ -393,6 +393,21 @@ export class Store extends EventEmitter<StoreEventMap> {
     return counts
   }
 
+  // ── reset ───────────────────────────────────────────────────────────────
+  /**
+   * Removes every record but the API keys (webhooks, events, deliveries, attempts, addresses,
+   * emails, a provider's resources), each as a journaled deletion of the current group: the reset
+   * commits, or is refused and undone, as one line. Returns the emails removed (their raw files are
+   * the caller's to delete once it commits).
+   */
+  reset(): EmailRecord[] {
+    const emails = [...this.#state.emails.values()]
+    for (const collection of ['attempts', 'deliveries', 'events', 'emails', 'addresses', 'resources', 'webhooks'] as const) {
+      for (const key of [...this.#map(collection).keys()]) this.#erase(collection, key)
+    }
+    return emails
+  }
+
   // ── API keys ────────────────────────────────────────────────────────────
   addApiKey(key: ApiKey): ApiKey {
     return this.#insert('apiKeys', key.key, key)

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
+import {resetEmulator} from '../../emulator/reset.js'
 import {requireCatalogEvent, requireEvent, resendEvent, triggerEvent} from '../../emulator/event-operations.js'
 import {type EmulatorFacts, emulatorStatus} from '../../emulator/emulator-status.js'
 import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/present.js'
@@ -10,7 +11,7 @@ import {parseDuration} from '../../clock/duration.js'
 import {FULL_ACCESS, SCOPES} from '../auth.js'
 import {defineResource} from '../define-resource.js'
 import {apiKeySchema, createWebhookSchema, listQuerySchema, resendSchema, triggerSchema, waitSchema} from '../request-schemas.js'
-import {waitFor} from '../../emulator/wait-for.js'
+import {type WaitCondition, waitCondition, waitFor} from '../../emulator/wait-for.js'
 
 /** Prefix of the emulator's own routes: never part of the hosted API. */
 export const EMULATOR_PREFIX = '/_emulator/v1'
@@ -81,7 +82,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         const w = waitSchema.parse(request.body)
         // An unknown event type would never come: say so now, listing the known ones.
         if (w.event !== undefined) requireCatalogEvent(ctx, w.event, 'event')
-        const result = await waitFor(ctx, waitCondition(ctx, w), w.timeoutMs)
+        const result = await waitFor(ctx, waitCondition(ctx, w as WaitCondition), w.timeoutMs)
         return {data: {met: result.met, seen: result.seen}}
       },
     },
@@ -271,6 +272,11 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
     },
   })
 
+  // Wipes the state, keeping the servers, the keys and the clock (a test's fresh start).
+  defineResource(app, store, `${p}/reset`, {
+    POST: {scope: FULL_ACCESS, handler: async () => ({data: await resetEmulator(ctx)})},
+  })
+
   defineResource(app, store, `${p}/api-keys`, {
     POST: {
       scope: FULL_ACCESS,
@@ -290,38 +296,3 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
 const sleep = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms, value).unref())
 
-/** The check for one `wait` condition: met or not, and what is seen, in words. */
-function waitCondition(ctx: EmulatorContext, w: ReturnType<typeof waitSchema.parse>): () => {met: boolean; seen: string} {
-  const {store} = ctx
-  if (w.event !== undefined) {
-    const count = w.count ?? 1
-    return () => {
-      const n = store.listEvents({type: w.event, limit: count}).length
-      return {met: n >= count, seen: `${n} ${w.event} event${n === 1 ? '' : 's'} (waiting for ${count})`}
-    }
-  }
-  if (w.deliveryId !== undefined) {
-    const status = w.status ?? 'settled'
-    return () => {
-      const d = store.getDelivery(w.deliveryId!)
-      if (!d) return {met: false, seen: `no delivery with id ${w.deliveryId}`}
-      const met = status === 'settled' ? d.status !== 'pending' : d.status === status
-      return {met, seen: `delivery ${d.id} is ${d.status} after ${d.attemptCount} attempt${d.attemptCount === 1 ? '' : 's'} (waiting for ${status})`}
-    }
-  }
-  if (w.mailbox !== undefined) {
-    const count = w.messages ?? 1
-    return () => {
-      const catcher = ctx.provider.catcher
-      const wanted = w.mailbox!.toLowerCase()
-      const box = catcher?.mailboxes(ctx).find((m) => m.id === w.mailbox || m.email.toLowerCase() === wanted)
-      const n = box && catcher ? catcher.messages(ctx, box.id).length : 0
-      return {met: n >= count, seen: box ? `${n} message${n === 1 ? '' : 's'} at ${box.email} (waiting for ${count})` : `no mailbox ${w.mailbox} yet (waiting for ${count} messages there)`}
-    }
-  }
-  return () => {
-    const hook = store.getWebhook(w.webhookId!)
-    if (!hook) return {met: false, seen: `no webhook with id ${w.webhookId}`}
-    return {met: !hook.enabled, seen: `webhook ${hook.id} is ${hook.enabled ? `enabled (${hook.failedDeliveries ?? 0} failed deliveries in a row)` : 'disabled'} (waiting for it to be disabled)`}
-  }
-}
