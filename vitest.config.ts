@@ -3,7 +3,8 @@ import {defineConfig} from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // examples/: the project's own examples run too (a reader copies what is known to work).
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'examples/**/*.test.ts'],
     disableConsoleIntercept: true,
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -115,12 +115,22 @@ describe('junkmail CLI', () => {
     expect(human.stdout).toContain('200 OK')
 
     const events = json((await cli('events', 'list', '--json')).stdout)
-    expect(events.map((e: any) => e.type)).toEqual(['address.expired', 'email.received'])
+    expect(events).toMatchObject({total: 2, next: null})
+    expect(events.data.map((e: any) => e.type)).toEqual(['address.expired', 'email.received'])
+    // A list shorter than what there is says so: in text, and with total and next in JSON.
+    const one = await cli('events', 'list', '--limit', '1')
+    expect(one.stdout).toMatch(/\n1 of 2 \(use --limit or --all\)\n$/)
+    const page = json((await cli('events', 'list', '--limit', '1', '--json')).stdout)
+    expect(page).toMatchObject({total: 2, next: page.data[0].id})
+    expect(json((await cli('events', 'list', '--all', '--json')).stdout).data).toHaveLength(2)
+    const unknownType = await runCli(['events', 'list', '--type', 'email.sent'], {cwd})
+    expect(unknownType.code).toBe(2)
+    expect(unknownType.stderr).toContain('unknown event "email.sent"; known events: email.received, email.deleted, address.created, address.expired, address.deleted')
     const eventGet = await cli('events', 'get', result.event.id)
     expect(eventGet.stdout).toContain('"subject": "Hello from the CLI"')
     expect(eventGet.stdout).toContain('succeeded')
 
-    const attempts = json((await cli('attempts', 'list', '--event', result.event.id, '--json')).stdout)
+    const attempts = json((await cli('attempts', 'list', '--event', result.event.id, '--json')).stdout).data
     expect(attempts).toHaveLength(1)
     const attempt = json((await cli('attempts', 'get', attempts[0].id, '--json')).stdout)
     expect(attempt.request.body).toBe(request.body.toString())
@@ -139,7 +149,7 @@ describe('junkmail CLI', () => {
     expect(requests[2].headers['x-junkmail-signature']).toBe(request.headers['x-junkmail-signature'])
 
     const failedOnly = json((await cli('attempts', 'list', '--failed', '--json')).stdout)
-    expect(failedOnly).toEqual([])
+    expect(failedOnly).toEqual({data: [], total: 0, next: null})
 
     const status = json((await cli('status', '--json')).stdout)
     expect(status.counts).toMatchObject({webhooks: 1, events: 2, deliveries: 3, attempts: 3, pendingDeliveries: 0})

@@ -1,10 +1,12 @@
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import {formatTable} from '../../src/cli/format-table.js'
+import {type Listed, pageFlags, readList, truncationNote} from '../../src/cli/paged-list.js'
 import type {PresentedAttempt} from '../../src/emulator/present.js'
 
 export default class AttemptsList extends ApiCommand {
   static summary = 'List delivery attempts, newest first.'
+  static description = 'Shows the newest --limit; says when there are more. With --json: {"data": [...], "total": N, "next": <id, or null>}.'
   static examples = [
     '<%= config.bin %> attempts list',
     '<%= config.bin %> attempts list --failed --webhook f47ac10b-58cc-4372-a567-0e02b2c3d479',
@@ -14,18 +16,14 @@ export default class AttemptsList extends ApiCommand {
     webhook: Flags.string({description: 'Only attempts to this webhook.'}),
     event: Flags.string({description: 'Only attempts of this event.'}),
     failed: Flags.boolean({description: 'Only failed attempts.', default: false}),
-    limit: Flags.integer({description: 'How many to show.', default: 20, min: 1}),
+    ...pageFlags(20),
   }
 
-  async run(): Promise<PresentedAttempt[]> {
+  async run(): Promise<Listed<PresentedAttempt>> {
     const {flags} = await this.parse(AttemptsList)
     const client = await this.client(flags)
-    const {data} = await client.get<{data: PresentedAttempt[]}>(`${EMULATOR_PREFIX}/attempts`, {
-      webhookId: flags.webhook,
-      eventId: flags.event,
-      failed: flags.failed,
-      limit: flags.limit,
-    })
+    const listed = await readList<PresentedAttempt>(client, `${EMULATOR_PREFIX}/attempts`, {webhookId: flags.webhook, eventId: flags.event, failed: flags.failed}, flags)
+    const data = listed.data
     if (data.length === 0) this.say('No attempts match.')
     else
       this.say(
@@ -44,6 +42,8 @@ export default class AttemptsList extends ApiCommand {
           ]),
         ),
       )
-    return data
+    const note = truncationNote(listed)
+    if (note) this.say(note)
+    return listed
   }
 }

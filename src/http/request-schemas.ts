@@ -101,7 +101,7 @@ export const listQuerySchema = z.object({
   eventId: z.string().optional(),
   status: z.enum(['pending', 'succeeded', 'failed', 'cancelled']).optional(),
   failed: z.enum(['true', 'false']).optional(),
-  /** An event id: only what is older (paging). */
+  /** An event (or attempt) id: only what is older (paging; a list's `next`). */
   before: z.string().optional(),
 })
 

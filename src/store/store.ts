@@ -244,6 +244,11 @@ export class Store extends EventEmitter<StoreEventMap> {
     return this.#newest(this.#state.events, filter.limit, (e) => !filter.type || e.type === filter.type, filter.before)
   }
 
+  /** How many events (of a type) are held. */
+  countEvents(filter: {type?: string} = {}): number {
+    return filter.type === undefined ? this.#state.events.size : this.#count(this.#state.events, (e) => e.type === filter.type)
+  }
+
   // ── deliveries ──────────────────────────────────────────────────────────
   addDelivery(delivery: Delivery): Delivery {
     return this.#insert('deliveries', delivery.id, delivery)
@@ -290,15 +295,13 @@ export class Store extends EventEmitter<StoreEventMap> {
   }
 
   /** Attempts, newest first. */
-  listAttempts(filter: {webhookId?: string; eventId?: string; failed?: boolean; limit?: number} = {}): Attempt[] {
-    return this.#newest(
-      this.#state.attempts,
-      filter.limit,
-      (a) =>
-        (!filter.webhookId || a.webhookId === filter.webhookId) &&
-        (!filter.eventId || a.eventId === filter.eventId) &&
-        (!filter.failed || a.outcome === 'failure'),
-    )
+  listAttempts(filter: {webhookId?: string; eventId?: string; failed?: boolean; limit?: number; before?: Attempt} = {}): Attempt[] {
+    return this.#newest(this.#state.attempts, filter.limit, attemptFilter(filter), filter.before)
+  }
+
+  /** How many attempts match. */
+  countAttempts(filter: {webhookId?: string; eventId?: string; failed?: boolean} = {}): number {
+    return this.#count(this.#state.attempts, attemptFilter(filter))
   }
 
   // ── addresses ───────────────────────────────────────────────────────────
@@ -863,6 +866,12 @@ export class Store extends EventEmitter<StoreEventMap> {
     }
   }
 
+  #count<T>(map: Map<string, T>, keep: (value: T) => boolean): number {
+    let n = 0
+    for (const value of map.values()) if (keep(value)) n++
+    return n
+  }
+
   #newest<T>(map: Map<string, T>, limit: number | undefined, keep: (value: T) => boolean, before?: T): T[] {
     const values = [...map.values()]
     const out: T[] = []
@@ -872,6 +881,11 @@ export class Store extends EventEmitter<StoreEventMap> {
     return out
   }
 }
+
+const attemptFilter =
+  (filter: {webhookId?: string; eventId?: string; failed?: boolean}) =>
+  (a: Attempt): boolean =>
+    (!filter.webhookId || a.webhookId === filter.webhookId) && (!filter.eventId || a.eventId === filter.eventId) && (!filter.failed || a.outcome === 'failure')
 
 function push<T>(index: Map<string, T[]>, key: string, value: T): void {
   const list = index.get(key)

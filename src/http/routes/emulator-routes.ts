@@ -141,8 +141,12 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         const q = listQuerySchema.parse(request.query)
         const before = q.before === undefined ? undefined : store.getEvent(q.before)
         if (q.before !== undefined && !before) throw new OperationError(404, 'not_found', `before: no event with id ${q.before} (pruned by the history cap, or never recorded)`, 'before')
+        // An unknown type would match nothing, ever: a 400 listing the known ones.
+        if (q.type !== undefined) requireCatalogEvent(ctx, q.type, 'type')
         const events = store.listEvents({type: q.type, limit: q.limit ?? 50, before})
-        return {data: events.map((e) => ({...presentEvent(e), deliveries: store.deliveriesForEvent(e.id).map((d) => presentDelivery(d, max))}))}
+        const total = store.countEvents({type: q.type})
+        const more = events.length > 0 && store.listEvents({type: q.type, limit: 1, before: events.at(-1)}).length > 0
+        return {data: events.map((e) => ({...presentEvent(e), deliveries: store.deliveriesForEvent(e.id).map((d) => presentDelivery(d, max))})), total, next: more ? events.at(-1)!.id : null}
       },
     },
   })
@@ -201,8 +205,14 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       scope: FULL_ACCESS,
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
-        const list = store.listAttempts({webhookId: q.webhookId, eventId: q.eventId, failed: q.failed === 'true', limit: q.limit ?? 50})
-        return {data: list.map((a) => presentAttempt(a, store.getEvent(a.eventId), max))}
+        const before = q.before === undefined ? undefined : store.getAttempt(q.before)
+        if (q.before !== undefined && !before) throw new OperationError(404, 'not_found', `before: no attempt with id ${q.before} (pruned by the history cap, or never recorded)`, 'before')
+        const filter = {webhookId: q.webhookId, eventId: q.eventId, failed: q.failed === 'true'}
+        const list = store.listAttempts({...filter, limit: q.limit ?? 50, before})
+        // `total`: how many match in all; `next`: where the next page starts (before=next), null at the end.
+        const total = store.countAttempts(filter)
+        const more = list.length > 0 && store.listAttempts({...filter, limit: 1, before: list.at(-1)}).length > 0
+        return {data: list.map((a) => presentAttempt(a, store.getEvent(a.eventId), max)), total, next: more ? list.at(-1)!.id : null}
       },
     },
   })
