@@ -190,6 +190,13 @@ describe('junkmail CLI', () => {
     await first.waitForExit()
     const second = await startDevProcess(['--data-dir', dataDir, '--forward-to', `${receiver.url}/in`, '--events', 'email.received'])
     expect(second.ready.forwardTo).toMatchObject({webhookId: forward.webhookId, secret: forward.secret, reused: true})
+    second.child.kill('SIGTERM')
+    await second.waitForExit()
+    // Other events for the same URL: the same webhook and secret, its events brought up to date.
+    const third = await startDevProcess(['--data-dir', dataDir, '--forward-to', `${receiver.url}/in`, '--events', 'email.received,address.created'])
+    expect(third.ready.forwardTo).toMatchObject({webhookId: forward.webhookId, secret: forward.secret, events: ['email.received', 'address.created'], reused: true})
+    const hooks = JSON.parse((await runCli(['webhooks', 'list', '--json', '--data-dir', dataDir])).stdout)
+    expect(hooks).toHaveLength(1)
     const bad = await runCli(['dev', '--port', '0', '--smtp-port', '0', '--in-memory', '--forward-to', 'not a url'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--forward-to')

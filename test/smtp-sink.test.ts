@@ -495,7 +495,7 @@ describe('an address deleted during the SMTP transaction', () => {
 
 describe('address expiry on the compressed clock', () => {
   it('an address of 3600 s at time scale 7200 expires after ~0.5 s: address.expired exactly once, status expired, mail refused with 550', async () => {
-    const emulator = await startTestEmulator({timeScale: 7200, addressLifetimeSeconds: 3600})
+    const emulator = await startTestEmulator({timeScale: 7200, addressLifetimeSeconds: 3600, scaleAddressLifetimes: true})
     const inbox = await subscribe(emulator.api, ['address.expired'])
     const started = Date.now()
     const created = await emulator.api('POST', '/api/v1/addresses', {body: {localPart: 'brief', lifetime: 3600}})

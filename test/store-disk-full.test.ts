@@ -119,7 +119,7 @@ describe('a full disk (a real tmpfs)', () => {
     const dataDir = join(disk, 'data')
     const receiver = await startReceiver((r) => (receiver.requests.indexOf(r) === 0 ? {status: 500} : {status: 200}))
     // The first retry comes 60 s / 15 = 4 s after the first attempt.
-    let emulator = await startTestEmulator({dataDir, timeScale: 15})
+    let emulator = await startTestEmulator({dataDir, timeScale: 15, scaleAddressLifetimes: true})
     const recovered = new Promise<void>((resolve) => emulator.events.once('store.recovered', () => resolve()))
     await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['email.received']}})
     await emulator.api('POST', '/api/v1/addresses', {body: {localPart: 'inbox'}})
@@ -142,7 +142,7 @@ describe('a full disk (a real tmpfs)', () => {
     await receiver.waitFor(2)
     await deliveriesSettled(emulator.api)
     await emulator.stop()
-    emulator = await startTestEmulator({dataDir, timeScale: 15})
+    emulator = await startTestEmulator({dataDir, timeScale: 15, scaleAddressLifetimes: true})
     await deliveriesSettled(emulator.api)
     expect((await emulator.api('GET', '/api/v1/emails')).body.data.map((e: any) => e.subject)).toEqual(['first'])
     const received = (await emulator.api('GET', '/_emulator/v1/events?type=email.received')).body.data
@@ -159,7 +159,7 @@ describe('a full disk (a real tmpfs)', () => {
     const dataDir = join(disk, 'data')
     const receiver = await startReceiver()
     // Lifetimes of 180 s and 60 s take 3 s and 1 s at time scale 60.
-    let emulator = await startTestEmulator({dataDir, timeScale: 60})
+    let emulator = await startTestEmulator({dataDir, timeScale: 60, scaleAddressLifetimes: true})
     const recovered = new Promise<void>((resolve) => emulator.events.once('store.recovered', () => resolve()))
     await emulator.api('POST', '/api/v1/webhooks', {body: {url: receiver.url, events: ['address.expired']}})
     const soon = (await emulator.api('POST', '/api/v1/addresses', {body: {localPart: 'soon', lifetime: 180}})).body.data
@@ -177,7 +177,7 @@ describe('a full disk (a real tmpfs)', () => {
     await deliveriesSettled(emulator.api)
     expect((await emulator.api('GET', `/api/v1/addresses/${soon.id}`)).body.data.status).toBe('expired')
     await emulator.stop()
-    emulator = await startTestEmulator({dataDir, timeScale: 60})
+    emulator = await startTestEmulator({dataDir, timeScale: 60, scaleAddressLifetimes: true})
     await deliveriesSettled(emulator.api)
     expect((await emulator.api('GET', '/api/v1/addresses')).body.data.map((a: any) => [a.email, a.status])).toEqual([['soon@junkmail.local', 'expired']])
     expect((await emulator.api('GET', '/_emulator/v1/events?type=address.expired')).body.data.map((e: any) => e.payload.data.email)).toEqual(['soon@junkmail.local'])

@@ -44,7 +44,8 @@ export const devFlags = {
   'strict-recipients': Flags.boolean({description: 'Refuse mail to unknown addresses (550) instead of creating them on the fly.', default: false, env: 'JUNKMAIL_STRICT_RECIPIENTS'}),
   'max-message-size': Flags.integer({description: 'Largest message accepted, in bytes (larger: 552).', default: 10 * 1024 * 1024, min: 1024, env: 'JUNKMAIL_MAX_MESSAGE_SIZE'}),
   'max-recipients': Flags.integer({description: 'Most recipients per message (more: 452).', default: 50, min: 1, env: 'JUNKMAIL_MAX_RECIPIENTS'}),
-  'address-lifetime': Flags.integer({description: 'Lifetime of new addresses, in seconds before the time scale (3600: an hour, 1 min at scale 60).', default: 3600, min: 60, env: 'JUNKMAIL_ADDRESS_LIFETIME'}),
+  'address-lifetime': Flags.integer({description: 'Lifetime of new addresses, in seconds (3600: an hour of emulator time; see --scale-address-lifetime).', default: 3600, min: 60, env: 'JUNKMAIL_ADDRESS_LIFETIME'}),
+  'scale-address-lifetime': Flags.boolean({description: 'Divide address lifetimes by --time-scale too (an hour lasts a minute at 60). By default they last as asked.', default: false, env: 'JUNKMAIL_SCALE_ADDRESS_LIFETIME'}),
   'smtp-tls-key': Flags.string({description: 'PEM private key: offer STARTTLS (with --smtp-tls-cert).', dependsOn: ['smtp-tls-cert'], env: 'JUNKMAIL_SMTP_TLS_KEY'}),
   'smtp-tls-cert': Flags.string({description: 'PEM certificate for STARTTLS.', dependsOn: ['smtp-tls-key'], env: 'JUNKMAIL_SMTP_TLS_CERT'}),
   'forward-to': Flags.string({description: 'Register (or reuse) a webhook to this URL at start and print its secret.', env: 'JUNKMAIL_FORWARD_TO'}),
@@ -73,6 +74,7 @@ type DevFlagValues = {
   'max-message-size': number
   'max-recipients': number
   'address-lifetime': number
+  'scale-address-lifetime': boolean
   'smtp-tls-key'?: string
   'smtp-tls-cert'?: string
 }
@@ -108,6 +110,7 @@ export async function emulatorOptions(flags: DevFlagValues): Promise<EmulatorOpt
     maxMessageSize: flags['max-message-size'],
     maxRecipients: flags['max-recipients'],
     addressLifetimeSeconds: flags['address-lifetime'],
+    scaleAddressLifetimes: flags['scale-address-lifetime'],
     smtpTls,
   }
 }

@@ -170,9 +170,14 @@ async function forwardTo(emulator: RunningEmulator, url: string, events: readonl
     const issue = input.error.issues[0]
     throw new ForwardToError(`${issue.path[0] === 'url' ? '--forward-to' : '--events'}: ${issue.message}`)
   }
-  const same = ctx.store.listWebhooks().find((w) => w.url === url && w.events.length === wanted.length && wanted.every((e) => w.events.includes(e)))
-  const {createWebhook, enableWebhook} = await import('../emulator/webhook-operations.js')
+  // The webhook registered for this URL before (by an earlier --forward-to) is reused, its events
+  // brought up to date: one webhook per URL, and its secret does not change under the app.
+  const sameEvents = (w: {events: string[]}) => w.events.length === wanted.length && wanted.every((e) => w.events.includes(e))
+  const forUrl = ctx.store.listWebhooks().filter((w) => w.url === url)
+  const same = forUrl.find(sameEvents) ?? forUrl[0]
+  const {createWebhook, enableWebhook, setWebhookEvents} = await import('../emulator/webhook-operations.js')
   if (same) {
+    if (!sameEvents(same)) await setWebhookEvents(ctx, same.id, wanted)
     if (!same.enabled) await enableWebhook(ctx, same.id)
     return {webhookId: same.id, url, events: same.events, secret: same.secret, reused: true}
   }

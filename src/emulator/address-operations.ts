@@ -72,7 +72,9 @@ export function recordAddress(ctx: EmulatorContext, input: {localPart?: string; 
   }
   const lifetimeSeconds = input.lifetimeSeconds ?? ctx.mail.defaultLifetimeSeconds
   const now = ctx.clock.now()
-  const expiresAtMs = now + ctx.clock.scaled(lifetimeSeconds * 1000)
+  // As asked, in emulator time (an hour is an hour, or one `clock advance 1h`), unless lifetimes
+  // are to play out compressed like the retry schedule.
+  const expiresAtMs = now + (ctx.mail.scaleLifetimes ? ctx.clock.scaled(lifetimeSeconds * 1000) : lifetimeSeconds * 1000)
   const address = ctx.store.addAddress({
     id: randomUUID(),
     email: `${localPart}@${domain}`,

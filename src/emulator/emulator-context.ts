@@ -15,8 +15,10 @@ export interface MailContext {
   readonly localDomain: string
   /** Refuse mail to unknown local addresses instead of creating them. */
   readonly strictRecipients: boolean
-  /** Lifetime of a new address when none is asked for, in (uncompressed) seconds. */
+  /** Lifetime of a new address when none is asked for, in seconds. */
   readonly defaultLifetimeSeconds: number
+  /** Divide address lifetimes by the time scale too (by default they last as asked, in emulator time). */
+  readonly scaleLifetimes: boolean
 }
 
 /** The parts one emulator is made of, handed to every operation. */

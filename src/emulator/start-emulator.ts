@@ -79,8 +79,10 @@ export interface EmulatorOptions {
   readonly maxMessageSize?: number
   /** Most recipients per message. @default 50 */
   readonly maxRecipients?: number
-  /** Lifetime of new addresses when none is asked for, in (uncompressed) seconds. @default 3600 */
+  /** Lifetime of new addresses when none is asked for, in seconds. @default 3600 */
   readonly addressLifetimeSeconds?: number
+  /** Address lifetimes divided by the time scale too (an hour lasts a minute at 60). @default false: as asked */
+  readonly scaleAddressLifetimes?: boolean
   /** PEM key and certificate for STARTTLS (off without them). */
   readonly smtpTls?: {key: Buffer; cert: Buffer}
   /** SMTP sessions open at once; one more is greeted with 421 and closed. @default 256 */
@@ -222,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         localDomain: provider.localDomain,
         strictRecipients: options.strictRecipients ?? false,
         defaultLifetimeSeconds: options.addressLifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS,
+        scaleLifetimes: options.scaleAddressLifetimes ?? false,
       },
     }
 

@@ -56,6 +56,14 @@ export async function enableWebhook(ctx: EmulatorContext, id: string): Promise<P
   return publicWebhook(webhook)
 }
 
+/** Changes the events a webhook receives (its id, URL and secret stay). */
+export async function setWebhookEvents(ctx: EmulatorContext, id: string, events: readonly string[]): Promise<PublicWebhook> {
+  const webhook = requireWebhook(ctx, id)
+  ctx.store.updateWebhook(webhook, {events: [...events]})
+  await ctx.store.commit()
+  return publicWebhook(webhook)
+}
+
 /** The webhook with this id, or a 404. */
 export function requireWebhook(ctx: EmulatorContext, id: string, field = 'id'): Webhook {
   const webhook = ctx.store.getWebhook(id)
