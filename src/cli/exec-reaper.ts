@@ -5,14 +5,17 @@
 // test and the workers it starts); on a terminal it stays in the terminal's group so that it can
 // read the keyboard, and Ctrl+C reaches it from the terminal itself.
 //
-// Messages: from exec `{signal}` (forward it); to exec `{exit: {code, signal}}` or `{error}`.
-import {spawn} from 'node:child_process'
+// It is started while the emulator starts (the two overlap), and runs the command once exec says
+// so: messages from exec `{start: env}` (run it, with this environment added) and `{signal}` (pass
+// it on); to exec `{exit: {code, signal}}` or `{error}`.
+import {type ChildProcess, spawn} from 'node:child_process'
 
 const [command, ...args] = process.argv.slice(2)
 const detached = !process.stdin.isTTY
-const child = spawn(command, args, {stdio: 'inherit', detached})
+let child: ChildProcess | null = null
 
 const signalChild = (signal: NodeJS.Signals) => {
+  if (!child) return
   try {
     if (detached && child.pid !== undefined) process.kill(-child.pid, signal)
     else child.kill(signal)
@@ -24,11 +27,14 @@ const signalChild = (signal: NodeJS.Signals) => {
 let orphaned = false
 process.on('disconnect', () => {
   orphaned = true
+  // exec went away before the command started: nothing to end.
+  if (!child) process.exit(0)
   signalChild('SIGTERM')
   setTimeout(() => signalChild('SIGKILL'), 2000).unref()
 })
-process.on('message', (message: {signal?: NodeJS.Signals}) => {
-  if (message.signal) signalChild(message.signal)
+process.on('message', (message: {signal?: NodeJS.Signals; start?: Record<string, string>}) => {
+  if (message.start && !child) run(message.start)
+  else if (message.signal) signalChild(message.signal)
 })
 // Signals for the command come from exec (or, on a terminal, to the command directly): the
 // reaper itself stays until the command has ended.
@@ -38,15 +44,18 @@ const report = (message: object) => {
   if (orphaned || !process.connected) process.exit(0)
   process.send!(message, () => process.exit(0))
 }
-child.on('error', (error: NodeJS.ErrnoException) => report({error: error.code === 'ENOENT' ? `command not found: ${command}` : error.message}))
-child.on('exit', (code, signal) => {
-  // The rest of its group (a detached tree), if any, goes with it.
-  if (detached && child.pid !== undefined) {
-    try {
-      process.kill(-child.pid, 'SIGKILL')
-    } catch {
-      // nothing left
+function run(env: Record<string, string>): void {
+  const started = (child = spawn(command, args, {stdio: 'inherit', detached, env: {...process.env, ...env}}))
+  started.on('error', (error: NodeJS.ErrnoException) => report({error: error.code === 'ENOENT' ? `command not found: ${command}` : error.message}))
+  started.on('exit', (code, signal) => {
+    // The rest of its group (a detached tree), if any, goes with it.
+    if (detached && started.pid !== undefined) {
+      try {
+        process.kill(-started.pid, 'SIGKILL')
+      } catch {
+        // nothing left
+      }
     }
-  }
-  report({exit: {code, signal}})
-})
+    report({exit: {code, signal}})
+  })
+}

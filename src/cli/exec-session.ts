@@ -43,17 +43,30 @@ export class CommandStartError extends Error {
  * command at once (SIGKILL). The command never outlives this process (see exec-reaper.ts).
  */
 export async function runExec(options: ExecOptions): Promise<number> {
-  const {startEmulator} = await import('../emulator/start-emulator.js')
-  const emulator = await startEmulator(options.emulator)
+  // The reaper starts while the emulator does (a Node process of its own: the two overlap), and
+  // runs the command once told where the emulator is.
+  const reaper = fork(fileURLToPath(new URL('exec-reaper.js', import.meta.url)), [options.command, ...options.args], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    // Its own flags, not the CLI's (a --inspect of exec must not open a second debugger port).
+    execArgv: [],
+  })
+  const outcome = new Promise<{exit?: {code: number | null; signal: NodeJS.Signals | null}; error?: string}>((resolve) => {
+    reaper.on('message', (message: {exit?: {code: number | null; signal: NodeJS.Signals | null}; error?: string}) => resolve(message))
+    // The reaper died without a word (killed): treat it as the command killed the same way.
+    reaper.on('exit', (code, signal) => resolve({exit: {code: code ?? null, signal}}))
+  })
+  let emulator: RunningEmulator
+  try {
+    const {startEmulator} = await import('../emulator/start-emulator.js')
+    emulator = await startEmulator(options.emulator)
+  } catch (error) {
+    reaper.kill()
+    throw error
+  }
   try {
     const env = emulatorEnv(emulator)
     options.onReady?.(emulator, env)
-    const reaper = fork(fileURLToPath(new URL('exec-reaper.js', import.meta.url)), [options.command, ...options.args], {
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-      env: {...process.env, ...env},
-      // Its own flags, not the CLI's (a --inspect of exec must not open a second debugger port).
-      execArgv: [],
-    })
+    reaper.send({start: env})
     const terminal = process.stdin.isTTY === true
     let interrupts = 0
     const forward = (signal: NodeJS.Signals) => {
@@ -68,13 +81,9 @@ export async function runExec(options: ExecOptions): Promise<number> {
       return () => process.off(signal, listener)
     })
     try {
-      const outcome = await new Promise<{exit?: {code: number | null; signal: NodeJS.Signals | null}; error?: string}>((resolve) => {
-        reaper.on('message', (message: {exit?: {code: number | null; signal: NodeJS.Signals | null}; error?: string}) => resolve(message))
-        // The reaper died without a word (killed): treat as the command killed the same way.
-        reaper.on('exit', (code, signal) => resolve({exit: {code: code ?? null, signal}}))
-      })
-      if (outcome.error) throw new CommandStartError(outcome.error)
-      return exitCodeOf(outcome.exit!.code, outcome.exit!.signal)
+      const ended = await outcome
+      if (ended.error) throw new CommandStartError(ended.error)
+      return exitCodeOf(ended.exit!.code, ended.exit!.signal)
     } finally {
       for (const off of listeners) off()
     }

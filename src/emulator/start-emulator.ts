@@ -170,6 +170,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'manual') throw new RangeError(`clock must be 'real' or 'manual', got ${JSON.stringify(options.clock)}`)
   const clock = new EmulatorClock({scale: options.timeScale ?? DEFAULT_TIME_SCALE, manual: options.clock === 'manual'})
   const provider = typeof options.provider === 'string' ? await loadProvider(options.provider) : (options.provider ?? junkmail)
+  // The SMTP sink's modules load while the store opens (file reads overlap the parsing).
+  const smtpModule = options.smtpPort !== false && provider.mail ? import('../smtp/smtp-sink.js') : null
+  smtpModule?.catch(() => {})
   const attemptTimeoutMs = options.attemptTimeoutMs ?? provider.attemptTimeoutMs
   const disableAfter = options.disableAfterFailedDeliveries === undefined ? provider.disableAfterFailedDeliveries : options.disableAfterFailedDeliveries
   if (disableAfter !== null && (!Number.isSafeInteger(disableAfter) || disableAfter < 1)) throw new RangeError(`disableAfterFailedDeliveries must be a whole number above 0 or null, got ${disableAfter}`)
@@ -239,11 +242,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const stream = {heartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS, maxClients: options.streamMaxClients ?? DEFAULT_STREAM_MAX_CLIENTS}
     const app = createApiServer(context, facts, {...limits, listenHost: host, allowedHosts, stream})
-    if (options.smtpPort !== false && provider.mail) {
-      const {startSmtpSink} = await import('../smtp/smtp-sink.js')
+    if (smtpModule && provider.mail) {
+      const {startSmtpSink} = await smtpModule
       smtp = await startSmtpSink(context, provider.mail, {
         host,
-        port: options.smtpPort ?? 0,
+        port: options.smtpPort || 0,
         maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
         maxRecipients: options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
         tls: options.smtpTls,
