@@ -38,7 +38,13 @@ describe('mail commands: send, addresses *, emails *', () => {
     const table = (await cli('addresses', 'list')).stdout
     expect(table.split('\n')[0]).toMatch(/^ID\s+EMAIL\s+STATUS\s+CREATED\s+EXPIRES$/)
     expect(table).toMatch(new RegExp(`${address.id}\\s+signup-test@junkmail\\.local\\s+active\\s`))
-    expect(json((await cli('addresses', 'list', '--limit', '1', '--json')).stdout)).toHaveLength(1)
+    const one = await cli('addresses', 'list', '--limit', '1', '--json')
+    expect(json(one.stdout)).toHaveLength(1)
+    // Cut short: said (on stderr under --json, after the table otherwise), never silently.
+    expect(one.stderr).toBe('1 shown, and there are more (use --limit or --all)\n')
+    expect((await cli('addresses', 'list', '--limit', '1')).stdout).toMatch(/\n1 shown, and there are more \(use --limit or --all\)\n$/)
+    expect(json((await cli('addresses', 'list', '--all', '--json')).stdout)).toHaveLength(2)
+    expect((await cli('addresses', 'list', '--limit', '2')).stdout).not.toContain('there are more')
 
     const got = await cli('addresses', 'get', address.id)
     expect(got.code).toBe(0)

@@ -65,6 +65,8 @@ describe('junkmail wait', () => {
     const json = await runCli(['wait', '--event', 'address.deleted', '--timeout', '200ms', '--json', ...at])
     expect(json.code).toBe(124)
     expect(JSON.parse(json.stdout)).toEqual({met: false, seen: '0 address.deleted events (waiting for 1)'})
+    // Under --json, stdout carries only JSON; the words go to stderr.
+    expect(json.stderr).toBe('Error: timed out after 200ms: 0 address.deleted events (waiting for 1)\n')
 
     // Mail at an address: the triggers above made their own; send one more over SMTP to a new one.
     const mail = runCli(['wait', '--mailbox', 'waiter@junkmail.local', '--timeout', '10s', ...at])
