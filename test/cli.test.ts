@@ -31,7 +31,7 @@ describe('junkmail CLI', () => {
     // A topic with a command of its own (commands/clock/index.ts) is listed under both.
     const topicCommands = topics.filter((t) => ids.some((id) => id.length === 1 && id[0] === t))
     expect(section('COMMANDS')).toEqual([...commands, ...topicCommands].sort())
-    expect(ids).toHaveLength(41)
+    expect(ids).toHaveLength(42)
     const pending = [...ids]
     const worker = async () => {
       for (let id = pending.shift(); id; id = pending.shift()) {

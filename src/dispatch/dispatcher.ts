@@ -75,6 +75,11 @@ export class Dispatcher {
     })
   }
 
+  /** Whether deliveries are signed where the contract defines no signature (`--sign`). */
+  get signs(): boolean {
+    return this.#o.sign ?? false
+  }
+
   /** Attempts 1..n allowed by the provider. */
   get maxAttempts(): number {
     return this.#o.provider.retryDelaysMs.length + 1

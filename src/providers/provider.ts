@@ -57,6 +57,16 @@ export interface Provider {
   headers(body: string, secret: string, sentAt: number, options: {readonly sign: boolean}): Record<string, string>
   /** Formats a time the way this service writes timestamps inside payloads. */
   isoTime(ms: number): string
+  /**
+   * The header that carries the signature, and whether the contract always signs (JunkMail) or only
+   * under `--sign` (Sendook): what `junkmail probe` forges and strips.
+   */
+  readonly signature: {readonly header: string; readonly always: boolean}
+  /**
+   * Pairs of events a consumer may receive out of order, the later one first (`address.deleted`
+   * before `address.created`): `junkmail probe` sends them so, about the same resource.
+   */
+  readonly outOfOrder: ReadonlyArray<readonly [later: string, earlier: string]>
 }
 
 /** One event of a provider's catalog. */

@@ -3,10 +3,9 @@ import {useEffect, useState} from 'react'
 import {oneLine} from '../cli/terminal-text.js'
 import {textLines, type StyledLine} from './detail-lines.js'
 import {localClock, shortSize} from './format-time.js'
-import {scrollPosition, ScrollView} from './ScrollView.js'
+import {ScrollView} from './ScrollView.js'
 import {messageOf} from './use-event-window.js'
-import {useKeys} from './use-keys.js'
-import {useScroll} from './use-scroll.js'
+import {useScrollCard} from './use-scroll-card.js'
 import {useViewer} from './viewer-context.js'
 import type {MailDetail} from './viewer-contract.js'
 
@@ -43,7 +42,7 @@ export function messageLines(m: MailDetail, width: number): StyledLine[] {
 
 /** One message, received or sent: ↑↓ scroll, Esc back. */
 export function MessageView({emailId, width, height, onClose}: {readonly emailId: string; readonly width: number; readonly height: number; readonly onClose: () => void}) {
-  const {actions, color, quit} = useViewer()
+  const {actions, color} = useViewer()
   const [message, setMessage] = useState<MailDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -57,21 +56,14 @@ export function MessageView({emailId, width, height, onClose}: {readonly emailId
     }
   }, [actions, emailId])
   const lines = message ? messageLines(message, width) : []
-  const bodyHeight = Math.max(1, height - 1)
-  const scroll = useScroll(lines.length, bodyHeight)
-  useKeys((input, key) => {
-    if (scroll.onKey(input, key)) return
-    if (key.escape) onClose()
-    else if (input === 'q') quit()
-  })
-  const position = scrollPosition(scroll.top, bodyHeight, lines.length)
+  const {top, bodyHeight, position} = useScrollCard(lines.length, height, onClose)
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold={color} wrap="truncate-end">
         Message{position ? ` · ${position}` : ''} · Esc back
       </Text>
       {message ? (
-        <ScrollView lines={lines} top={scroll.top} height={bodyHeight} width={width} />
+        <ScrollView lines={lines} top={top} height={bodyHeight} width={width} />
       ) : (
         <Text color={color && error ? 'red' : undefined} dimColor={!error} wrap="truncate-end">
           {error ? `Could not read the message: ${oneLine(error)}` : 'Loading…'}

@@ -4,6 +4,8 @@ import type {PublicWebhook} from '../emulator/emulator-events.js'
 import {oneLine} from '../cli/terminal-text.js'
 import {TextField} from './TextField.js'
 import {messageOf} from './use-event-window.js'
+import {ProbeCard} from './ProbeCard.js'
+import type {ProbeReport} from './viewer-contract.js'
 import {useKeys} from './use-keys.js'
 import type {ViewAction} from './view-state.js'
 import {useKeyHints, useViewer} from './viewer-context.js'
@@ -16,7 +18,12 @@ export interface WebhooksViewProps {
   readonly onClose: () => void
 }
 
-type Mode = {readonly kind: 'list'} | {readonly kind: 'create'} | {readonly kind: 'confirm'; readonly webhook: PublicWebhook} | {readonly kind: 'secret'; readonly url: string; readonly secret: string}
+type Mode =
+  | {readonly kind: 'list'}
+  | {readonly kind: 'create'}
+  | {readonly kind: 'confirm'; readonly webhook: PublicWebhook}
+  | {readonly kind: 'secret'; readonly url: string; readonly secret: string}
+  | {readonly kind: 'probe'; readonly report: ProbeReport}
 
 /** A webhook's state in words (and markers without colour). */
 export function webhookState(w: PublicWebhook, color: boolean): {readonly text: string; readonly color?: string} {
@@ -82,6 +89,7 @@ export function WebhooksView({webhooks, width, height, dispatch, onClose}: Webho
     })
 
   useKeys((input, key) => {
+    if (mode.kind === 'probe') return
     if (mode.kind === 'secret') {
       if (input === 'y') {
         clipboard.copy(mode.secret, 'webhook-secret.txt').then(
@@ -132,18 +140,26 @@ export function WebhooksView({webhooks, width, height, dispatch, onClose}: Webho
           await actions.enableWebhook(selected.id)
           notify('info', `Webhook enabled: ${selected.url}`)
         })
+    } else if (input === 'p' && selected) {
+      notify('info', `Probing ${selected.url}…`)
+      run(async () => {
+        const report = await actions.probe(selected.id)
+        setMode({kind: 'probe', report})
+      })
     } else if (key.escape) onClose()
     else if (input === 'q') quit()
-  }, !busy)
+  }, !busy && mode.kind !== 'probe')
 
   useKeyHints(
-    mode.kind === 'secret'
+    mode.kind === 'probe'
+      ? ['↑↓ scroll', 'Esc back']
+      : mode.kind === 'secret'
       ? ['y copy it', 'Enter or Esc done']
       : mode.kind === 'create'
         ? ['Enter creates', '↑↓ Tab field', 'Space toggles', 'Esc cancel']
         : mode.kind === 'confirm'
           ? ['y deletes', 'n keeps']
-          : ['↑↓ choose', 'n new', 'd delete', 'e enable', 'Esc back'],
+          : ['↑↓ choose', 'n new', 'd delete', 'e enable', 'p probe', 'Esc back'],
     mode.kind === 'list' ? ['q quit'] : [],
   )
 
@@ -152,6 +168,8 @@ export function WebhooksView({webhooks, width, height, dispatch, onClose}: Webho
       {busy ? 'Working…' : error ? `Error: ${oneLine(error)}` : ' '}
     </Text>
   )
+
+  if (mode.kind === 'probe') return <ProbeCard report={mode.report} width={width} height={height} onClose={() => setMode({kind: 'list'})} />
 
   if (mode.kind === 'secret') {
     return (

@@ -114,6 +114,15 @@ export interface MailNouns {
   readonly message: readonly [string, string]
 }
 
+/** The report card of `junkmail probe` (`POST /_emulator/v1/webhooks/:id/probe`). */
+export interface ProbeReport {
+  readonly url: string
+  readonly durationMs: number
+  readonly checks: ReadonlyArray<{readonly id: string; readonly title: string; readonly level: 'MUST' | 'SHOULD' | 'INFO'; readonly expected: string; readonly got: string; readonly verdict: 'pass' | 'fail' | 'info' | 'skipped'; readonly advice: string | null}>
+  readonly summary: {readonly must: {readonly passed: number; readonly failed: number}; readonly should: {readonly passed: number; readonly failed: number}}
+  readonly ok: boolean
+}
+
 /** What the viewer can ask or do. Every call may reject with an Error whose message is for the user. */
 export interface ViewerActions {
   /** Events newest first: the `limit` before event `before` (none: the newest). Pages the whole history. */
@@ -134,4 +143,6 @@ export interface ViewerActions {
   /** Messages received and sent, newest first, of one mailbox or all. */
   mail(mailboxId?: string): Promise<MailSummary[]>
   mailMessage(id: string): Promise<MailDetail>
+  /** Probes a webhook's endpoint (`junkmail probe --webhook`): forged, duplicate, late… deliveries, and a report card. */
+  probe(webhookId: string): Promise<ProbeReport>
 }

@@ -307,7 +307,7 @@ describe('the viewer: views', () => {
     await s.waitFor('a@example.com')
     const views: Array<[string, string, RegExp]> = [
       ['t', 'Trigger an event · pick one', /↑↓ choose {2}Enter edit fields {2}Esc back {2}q quit$/],
-      ['w', 'Webhooks (1)', /↑↓ choose {2}n new {2}d delete {2}e enable {2}Esc back {2}q quit$/],
+      ['w', 'Webhooks (1)', /↑↓ choose {2}n new {2}d delete {2}e enable {2}p probe {2}Esc back {2}q quit$/],
       ['m', 'Mail (1)', /Tab mail\/addresses {2}Esc back {2}q quit$/],
       ['n', 'Notices, newest first', /↑↓ scroll {2}Esc back {2}\? help {2}q quit$/],
     ]

@@ -70,4 +70,29 @@ describe('WebhooksView', () => {
     await s.press(KEY.escape, KEY.escape)
     expect(closed).toBe(1)
   })
+
+  it('p probes the selected webhook and shows the report card; Esc goes back to the list', async () => {
+    const fake = new FakeEmulator()
+    const hook = fake.addWebhook('http://localhost:3000/hook', ['email.received'], true)
+    fake.probeReport = {
+      url: 'http://localhost:3000/hook',
+      durationMs: 42,
+      checks: [
+        {id: 'valid:email.received', title: 'a valid email.received', level: 'MUST', expected: '2xx', got: '200 in 1.2 ms', verdict: 'pass', advice: null},
+        {id: 'signature:wrong', title: 'a wrong signature', level: 'MUST', expected: '4xx', got: '200 in 0.9 ms', verdict: 'fail', advice: 'accepted: verify X-JunkMail-Signature'},
+      ],
+      summary: {must: {passed: 1, failed: 1}, should: {passed: 0, failed: 0}},
+      ok: false,
+    }
+    const s = await renderWithTools(fake, <Harness fake={fake} onClose={() => undefined} />)
+    await s.press('p')
+    const f = await s.waitFor('Probe · a MUST failed')
+    expect(f).toContain('PASS  MUST   a valid email.received · expected 2xx · got 200 in 1.2 ms')
+    expect(f).toContain('FAIL  MUST   a wrong signature · expected 4xx · got 200 in 0.9 ms')
+    expect(f).toContain('signature:wrong: accepted: verify X-JunkMail-Signature')
+    expect(f).toContain('Result: FAILED, a MUST check failed.')
+    expect(fake.calls).toContainEqual({kind: 'other', name: `probe ${hook.id}`})
+    await s.press(KEY.escape)
+    await s.waitFor('Webhooks (1)')
+  })
 })

@@ -5,7 +5,7 @@ import {resetEmulator} from '../../emulator/reset.js'
 import {requireCatalogEvent, requireEvent, resendEvent, triggerEvent} from '../../emulator/event-operations.js'
 import {type EmulatorFacts, emulatorStatus} from '../../emulator/emulator-status.js'
 import {presentAttempt, presentDelivery, presentEvent} from '../../emulator/present.js'
-import {createWebhook, deleteWebhook, enableWebhook, getWebhook, listWebhooks} from '../../emulator/webhook-operations.js'
+import {createWebhook, deleteWebhook, enableWebhook, getWebhook, listWebhooks, requireWebhook} from '../../emulator/webhook-operations.js'
 import type {Delivery} from '../../store/types.js'
 import {parseDuration} from '../../clock/duration.js'
 import {FULL_ACCESS, SCOPES} from '../auth.js'
@@ -248,6 +248,27 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
       handler: async (request) => {
         await deleteWebhook(ctx, id(request))
         return {message: 'Webhook deleted successfully'}
+      },
+    },
+  })
+
+  // Probes a registered webhook's endpoint with its own secret (which never leaves the emulator).
+  defineResource(app, store, `${p}/webhooks/:id/probe`, {
+    POST: {
+      scope: FULL_ACCESS,
+      handler: async (request) => {
+        const webhook = requireWebhook(ctx, id(request))
+        const body = (request.body ?? {}) as {events?: unknown; skip?: unknown}
+        const list = (value: unknown, field: string) => {
+          if (value === undefined) return undefined
+          if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new OperationError(400, 'validation_error', `${field}: must be a list of strings`, field)
+          return value as string[]
+        }
+        const events = list(body.events, 'events') ?? webhook.events
+        for (const type of events) requireCatalogEvent(ctx, type, 'events')
+        const {runProbe} = await import('../../probe/run-probe.js')
+        const report = await runProbe({url: webhook.url, secret: webhook.secret, provider: ctx.provider, events, skip: list(body.skip, 'skip'), sign: ctx.dispatcher.signs, deadlineMs: ctx.attemptTimeoutMs})
+        return {data: report}
       },
     },
   })

@@ -40,6 +40,8 @@ export const junkmail: Provider = {
     'X-JunkMail-Timestamp': String(sentAt),
   }),
   isoTime: junkmailTime,
+  signature: {header: 'X-JunkMail-Signature', always: true},
+  outOfOrder: [['address.deleted', 'address.created'], ['email.deleted', 'email.received']],
 }
 
 /** A new webhook secret: `whsec_` and 24 random bytes as hex. */

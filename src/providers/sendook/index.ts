@@ -38,6 +38,8 @@ export const sendook: Provider = {
     ...(sign ? {'X-Sendook-Signature': sendookSignature(body, secret)} : {}),
   }),
   isoTime: sendookTime,
+  signature: {header: 'X-Sendook-Signature', always: false},
+  outOfOrder: [['message.delivered', 'message.sent'], ['inbox.deleted', 'inbox.created']],
   routes: (app, ctx) => sendookRoutes(app, ctx),
   start: startOutcomes,
   triggers: sendookTriggers,

@@ -1,6 +1,6 @@
 import {type ApiClient} from '../../cli/api-client.js'
 import type {PresentedDelivery} from '../../emulator/present.js'
-import type {CatalogEntry, EventDetail, EventSummary, MailboxSummary, MailDetail, MailSummary, ViewerActions} from '../viewer-contract.js'
+import type {CatalogEntry, EventDetail, EventSummary, MailboxSummary, MailDetail, MailSummary, ProbeReport, ViewerActions} from '../viewer-contract.js'
 import type {PublicWebhook} from '../../emulator/emulator-events.js'
 
 const EMULATOR = '/_emulator/v1'
@@ -39,5 +39,6 @@ export function httpActions(client: ApiClient | (() => ApiClient)): ViewerAction
     mailboxes: () => data(api().get<{data: MailboxSummary[]}>(`${EMULATOR}/mailboxes`)),
     mail: (mailboxId) => data(api().get<{data: MailSummary[]}>(`${EMULATOR}/mail`, {mailbox: mailboxId})),
     mailMessage: (id) => data(api().get<{data: MailDetail}>(`${EMULATOR}/mail/${path(id)}`)),
+    probe: (webhookId) => data(api().post<{data: ProbeReport}>(`${EMULATOR}/webhooks/${path(webhookId)}/probe`, {})),
   }
 }

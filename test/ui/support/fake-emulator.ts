@@ -8,6 +8,7 @@ import type {
   ConnectionState,
   MailDetail,
   MailSummary,
+  ProbeReport,
   EmulatorStatus,
   EventDetail,
   EventSummary,
@@ -338,6 +339,15 @@ export class FakeEmulator implements ViewerActions {
     const e = this.emailList.find((x) => x.id === id)
     if (!e) throw new Error(`no email with id ${id}`)
     return e
+  }
+
+  /** What probe() answers (a canned report card: the probe itself is tested against real endpoints). */
+  probeReport: ProbeReport | null = null
+
+  async probe(webhookId: string): Promise<ProbeReport> {
+    this.calls.push({kind: 'other', name: `probe ${webhookId}`})
+    if (!this.probeReport) throw new Error('no probe report set')
+    return this.probeReport
   }
 
   // -- Internals --------------------------------------------------------------------------------
