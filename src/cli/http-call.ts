@@ -14,7 +14,7 @@ export interface HttpAnswer {
  */
 export async function httpCall(
   url: string,
-  options: {method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number} = {},
+  options: {method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; newConnection?: boolean} = {},
 ): Promise<HttpAnswer> {
   const target = new URL(url)
   const {request} = target.protocol === 'https:' ? await import('node:https') : await import('node:http')
@@ -23,7 +23,9 @@ export async function httpCall(
   if (body) headers['content-length'] = body.length
   // Without timeoutMs, no deadline at all: the default agent's 5 s keep-alive socket timeout would
   // otherwise cut a request the emulator answers later (a trigger waiting for a slow endpoint).
-  const requestOptions: RequestOptions = {method: options.method ?? 'GET', headers, timeout: options.timeoutMs ?? 0}
+  // newConnection: no reused keep-alive socket, which the server may be closing just then (a reset
+  // that would be blamed on the request).
+  const requestOptions: RequestOptions = {method: options.method ?? 'GET', headers, timeout: options.timeoutMs ?? 0, ...(options.newConnection ? {agent: false} : {})}
   return new Promise<HttpAnswer>((resolve, reject) => {
     const req = request(target, requestOptions, (res: IncomingMessage) => {
       const chunks: Buffer[] = []

@@ -82,7 +82,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     const t = performance.now()
     try {
       // A little more than the deadline: a slow answer is still seen (and judged against the deadline).
-      const answer = await httpCall(url, {method, headers: method === 'GET' ? {} : headers, body: method === 'GET' ? undefined : body, timeoutMs: deadlineMs + 1000})
+      // A connection of its own each time: a reset is then the endpoint's doing, not an idle keep-alive socket's.
+      const answer = await httpCall(url, {method, headers: method === 'GET' ? {} : headers, body: method === 'GET' ? undefined : body, timeoutMs: deadlineMs + 1000, newConnection: true})
       const ms = performance.now() - t
       return {status: answer.status, ms, error: null}
     } catch (error) {
