@@ -19,7 +19,7 @@ const KEYS: ReadonlyArray<readonly [string, string]> = [
   ['t', 'trigger a catalog event: pick it, fill in fields, Enter sends'],
   ['r', 'resend the event: to every subscribed webhook or the one you pick'],
   ['e', 're-enable a disabled webhook'],
-  ['w', 'webhooks: list, n create (secret shown once), d delete, e enable'],
+  ['w', 'webhooks: list, n create (secret shown once), d delete, e enable, p probe its endpoint'],
   ['m', 'mail: received and sent, and the mailboxes (addresses, inboxes); Enter reads'],
   ['y', 'copy the event payload'],
   ['c', 'copy a signed curl command replaying the selected attempt exactly'],

@@ -63,7 +63,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
           if (typeof body.duration === 'number') ms = body.duration
           else if (typeof body.duration === 'string') ms = parseDuration(body.duration)
           else throw new RangeError('duration is required: a number of ms, or text such as "90s", "30m", "2h"')
-          if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError('duration must be 0 or more')
+          if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError('must be 0 or more')
         } catch (error) {
           throw new OperationError(400, 'validation_error', `duration: ${(error as Error).message}`, 'duration')
         }
