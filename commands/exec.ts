@@ -46,7 +46,7 @@ SIGINT, SIGTERM and SIGHUP go on to the command; a second Ctrl+C ends it at once
     } catch (error) {
       if (error instanceof PublicDefaultKeyError) throw new UsageError(error.cliMessage)
       if (error instanceof CommandStartError) {
-        process.stderr.write(`Error: ${error.message}\n`)
+        this.tell(`Error: ${error.message}`)
         process.exitCode = 127
         return
       }

@@ -60,7 +60,7 @@ export default class Trigger extends ApiCommand {
     if (data.deliveries.length === 0) {
       this.say(`  no enabled webhook is subscribed to ${data.event.type}; create one with: junkmail webhooks create --url URL --events ${data.event.type}`)
       if ((flags.wait || flags['fail-on-error']) && !flags['allow-no-webhooks']) {
-        process.stderr.write(`Error: no webhook received ${data.event.type}, so nothing was tested (pass --allow-no-webhooks if that is fine)\n`)
+        this.tell(`Error: no webhook received ${data.event.type}, so nothing was tested (pass --allow-no-webhooks if that is fine)`)
         process.exitCode = 1
       }
       return data
@@ -72,7 +72,7 @@ export default class Trigger extends ApiCommand {
     }
     if (flags.wait) {
       if (!data.settled) {
-        process.stderr.write(`Error: timed out after ${flags.timeout} waiting for every delivery to settle: ${data.seen}\n`)
+        this.tell(`Error: timed out after ${flags.timeout} waiting for every delivery to settle: ${data.seen}`)
         process.exitCode = 124
       } else if (data.deliveries.some((d) => d.status !== 'succeeded')) process.exitCode = 1
     } else if (flags['fail-on-error'] && data.deliveries.some((d) => d.firstAttempt?.outcome !== 'success')) process.exitCode = 1

@@ -50,7 +50,7 @@ Exit code 0 when it holds, 124 when --timeout passes first (the message says wha
     })
     if (data.met) this.say(`Done: ${data.seen}`)
     else {
-      process.stderr.write(`Error: timed out after ${flags.timeout}: ${data.seen}\n`)
+      this.tell(`Error: timed out after ${flags.timeout}: ${data.seen}`)
       process.exitCode = 124
     }
     return data

@@ -22,7 +22,7 @@ export default class AddressesList extends JunkMailResourceCommand {
     else this.say(formatTable(['ID', 'EMAIL', 'STATUS', 'CREATED', 'EXPIRES'], data.map((a) => [a.id, a.email, a.status, a.createdAt, a.expiresAt])))
     if (more) {
       const note = `${data.length} shown, and there are more (use --limit or --all)`
-      if (this.jsonEnabled()) process.stderr.write(`${note}\n`)
+      if (this.jsonEnabled()) this.tell(note)
       else this.say(note)
     }
     return data

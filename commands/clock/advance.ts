@@ -3,13 +3,9 @@ import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import {UsageError} from '../../src/cli/junkmail-command.js'
 import {formatDuration, parseDuration} from '../../src/clock/duration.js'
 
-interface Advanced {
-  mode: string
-  now: string
-  offsetMs: number
-  advancedMs: number
-  tookMs: number
-}
+import type {ClockState} from '../../src/clock/emulator-clock.js'
+
+type Advanced = ClockState & {advancedMs: number; tookMs: number}
 
 export default class ClockAdvance extends ApiCommand {
   static summary = 'Move emulator time forward, running every retry, expiry and outcome due on the way, in order.'

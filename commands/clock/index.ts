@@ -1,13 +1,7 @@
 import {ApiCommand, EMULATOR_PREFIX} from '../../src/cli/api-command.js'
 import {formatDuration} from '../../src/clock/duration.js'
 
-interface ClockState {
-  mode: 'real' | 'manual'
-  now: string
-  wallNow: string
-  offsetMs: number
-  timeScale: number
-}
+import type {ClockState} from '../../src/clock/emulator-clock.js'
 
 export default class Clock extends ApiCommand {
   static summary = 'Show the emulator\'s time against the real time.'

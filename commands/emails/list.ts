@@ -23,7 +23,7 @@ export default class EmailsList extends JunkMailResourceCommand {
     else this.say(formatTable(['ID', 'TO', 'FROM', 'SUBJECT', 'RECEIVED', 'SIZE'], data.map((e) => [e.id, e.to, e.from, e.subject, e.receivedAt, e.size])))
     if (more) {
       const note = `${data.length} shown, and there are more (use --limit or --all)`
-      if (this.jsonEnabled()) process.stderr.write(`${note}\n`)
+      if (this.jsonEnabled()) this.tell(note)
       else this.say(note)
     }
     return data

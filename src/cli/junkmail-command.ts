@@ -59,6 +59,14 @@ export abstract class JunkmailCommand extends Command {
     if (!this.jsonEnabled()) process.stdout.write(safeText(text) + '\n')
   }
 
+  /**
+   * Writes a line for people on stderr, also under `--json` (where stdout carries only JSON): why an
+   * outcome failed, a note that a list was cut. (oclif's logToStderr is silent under `--json`.)
+   */
+  protected tell(text: string): void {
+    process.stderr.write(safeText(text) + '\n')
+  }
+
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
     options?: Input<F, B, A>,
     argv?: string[],

@@ -13,6 +13,18 @@ export interface ClockOptions {
 
 type TimerFn = () => void | Promise<unknown>
 
+/** Where the clock stands, as `GET /_emulator/v1/clock` (and the status) answer it. */
+export interface ClockState {
+  readonly mode: 'real' | 'manual'
+  /** Emulator time, ISO-8601. */
+  readonly now: string
+  /** Real time, ISO-8601. */
+  readonly wallNow: string
+  /** How far emulator time is ahead of the wall clock, ms. */
+  readonly offsetMs: number
+  readonly timeScale: number
+}
+
 /**
  * The emulator's one clock. Emulator time is the wall clock plus what `advance` added (in manual
  * mode: only what `advance` added, from where it started). Every schedule (retries, address
@@ -57,6 +69,13 @@ export class EmulatorClock {
   /** How far emulator time is ahead of the wall clock, ms. */
   get offsetMs(): number {
     return this.now() - Date.now()
+  }
+
+  /** Where it stands. */
+  state(): ClockState {
+    const wall = Date.now()
+    const now = this.now()
+    return {mode: this.manual ? 'manual' : 'real', now: new Date(now).toISOString(), wallNow: new Date(wall).toISOString(), offsetMs: now - wall, timeScale: this.scale}
   }
 
   /**

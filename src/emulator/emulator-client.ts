@@ -1,7 +1,7 @@
 import {parseDuration} from '../clock/duration.js'
 import type {MailboxSummary, MailDetail, MailSummary} from '../providers/provider.js'
 import type {EmulatorContext} from './emulator-context.js'
-import {OperationError} from './emulator-context.js'
+import {findMailbox, requireCatcher, requireMessage} from './mail-catcher.js'
 import {type PublicWebhook} from './emulator-events.js'
 import {requireEvent, resendEvent, triggerEvent} from './event-operations.js'
 import {type PresentedAttempt, type PresentedDelivery, type PresentedEvent, presentAttempt, presentDelivery, presentEvent} from './present.js'
@@ -84,14 +84,6 @@ const ms = (d: Duration): number => (typeof d === 'number' ? d : parseDuration(d
 export function emulatorClient(ctx: EmulatorContext, smtp: {host: string; port: number} | null): EmulatorClient {
   const {store} = ctx
   const max = ctx.provider.retryDelaysMs.length + 1
-  const catcher = () => {
-    if (!ctx.provider.catcher) throw new OperationError(404, 'not_found', `${ctx.provider.displayName} keeps no mail`)
-    return ctx.provider.catcher
-  }
-  const mailboxId = (mailbox: string) => {
-    const wanted = mailbox.toLowerCase()
-    return catcher().mailboxes(ctx).find((m) => m.id === mailbox || m.email.toLowerCase() === wanted)?.id ?? mailbox
-  }
   return {
     webhooks: {
       async create(input) {
@@ -126,13 +118,9 @@ export function emulatorClient(ctx: EmulatorContext, smtp: {host: string; port: 
         transport.close()
       }
     },
-    mailboxes: () => catcher().mailboxes(ctx),
-    mail: (mailbox) => catcher().messages(ctx, mailbox === undefined ? undefined : mailboxId(mailbox)),
-    async message(id) {
-      const m = await catcher().message(ctx, id)
-      if (!m) throw new OperationError(404, 'not_found', `no message with id ${id}`, 'id')
-      return m
-    },
+    mailboxes: () => requireCatcher(ctx).mailboxes(ctx),
+    mail: (mailbox) => requireCatcher(ctx).messages(ctx, mailbox === undefined ? undefined : (findMailbox(ctx, mailbox)?.id ?? mailbox)),
+    message: (id) => requireMessage(ctx, id),
     history: {
       events: (filter = {}) => store.listEvents({type: filter.type, limit: filter.limit}).map(presentEvent),
       event(id) {

@@ -32,7 +32,7 @@ export function emulatorStatus(ctx: EmulatorContext, facts: EmulatorFacts) {
     apiPath: ctx.provider.apiPath,
     timeScale: ctx.clock.scale,
     /** `real`: time runs by itself (plus what `clock advance` added); `manual`: only `clock advance` moves it. */
-    clock: {mode: ctx.clock.manual ? 'manual' : 'real', now: new Date(ctx.clock.now()).toISOString(), offsetMs: ctx.clock.offsetMs},
+    clock: ctx.clock.state(),
     attemptTimeoutMs: ctx.attemptTimeoutMs,
     counts: {...ctx.store.counts(), ...(ctx.provider.catcher?.counts(ctx) ?? {mailboxes: 0, messages: 0})},
     /** What mailboxes and messages are called here (JunkMail: addresses, emails; Sendook: inboxes, messages). */

@@ -1,3 +1,4 @@
+import {findMailbox} from './mail-catcher.js'
 import type {EmulatorContext} from './emulator-context.js'
 
 /** What a wait is for, and what it saw when it ended. */
@@ -74,10 +75,8 @@ export function waitCondition(ctx: EmulatorContext, w: WaitCondition): () => {me
   if (w.mailbox !== undefined) {
     const count = w.messages ?? 1
     return () => {
-      const catcher = ctx.provider.catcher
-      const wanted = w.mailbox!.toLowerCase()
-      const box = catcher?.mailboxes(ctx).find((m) => m.id === w.mailbox || m.email.toLowerCase() === wanted)
-      const n = box && catcher ? catcher.messages(ctx, box.id).length : 0
+      const box = findMailbox(ctx, w.mailbox!)
+      const n = box ? ctx.provider.catcher!.messages(ctx, box.id).length : 0
       return {met: n >= count, seen: box ? `${n} message${n === 1 ? '' : 's'} at ${box.email} (waiting for ${count})` : `no mailbox ${w.mailbox} yet (waiting for ${count} messages there)`}
     }
   }

@@ -1,6 +1,8 @@
 import type {PresentedAttempt, PresentedDelivery, PresentedEvent} from '../emulator/present.js'
 import type {PublicWebhook} from '../emulator/emulator-events.js'
 import type {Happening} from '../feed/happening.js'
+import type {ProbeReport} from '../probe/run-probe.js'
+import type {MailboxSummary, MailDetail, MailNouns, MailSummary} from '../providers/provider.js'
 
 // The contract between the viewer (the Ink TUI and `junkmail watch`) and an emulator. The UI only
 // sees these interfaces: `dev` feeds them from the emulator in its own process, `watch` from a
@@ -74,54 +76,12 @@ export interface CatalogEntry {
   readonly sample: unknown
 }
 
-/** A mailbox (a JunkMail address, a Sendook inbox), as `GET /_emulator/v1/mailboxes` lists it. */
-export interface MailboxSummary {
-  readonly id: string
-  readonly email: string
-  readonly name: string | null
-  readonly createdAt: string
-  /** `active`, `expired`…; null where mailboxes have no state. */
-  readonly status: string | null
-  readonly expiresAt: string | null
-  readonly expiredAt: string | null
-}
-/** A message received or sent, as `GET /_emulator/v1/mail` lists it. */
-export interface MailSummary {
-  readonly id: string
-  readonly mailboxId: string
-  readonly direction: 'received' | 'sent'
-  readonly from: string
-  readonly to: readonly string[]
-  readonly subject: string
-  readonly at: string
-  readonly status: string | null
-  readonly size: number | null
-}
-/** A message in full (`GET /_emulator/v1/mail/:id`). */
-export type MailDetail = MailSummary & {
-  readonly cc: readonly string[]
-  readonly headers: ReadonlyArray<{readonly name: string; readonly value: string}>
-  readonly text: string | null
-  readonly html: string | null
-  readonly attachments: ReadonlyArray<{readonly index: number; readonly filename: string | null; readonly contentType: string; readonly size: number}>
-  /** Sent mail: each recipient's outcome so far. */
-  readonly outcomes: Readonly<Record<string, string>> | null
-}
-
-/** What a provider calls a mailbox and a message, singular and plural. */
-export interface MailNouns {
-  readonly mailbox: readonly [string, string]
-  readonly message: readonly [string, string]
-}
+// Mailboxes (JunkMail addresses, Sendook inboxes) and mail received and sent, as
+// `GET /_emulator/v1/mailboxes`, `/mail` and `/mail/:id` answer them: the providers' mail catcher's shapes.
+export type {MailboxSummary, MailDetail, MailNouns, MailSummary}
 
 /** The report card of `junkmail probe` (`POST /_emulator/v1/webhooks/:id/probe`). */
-export interface ProbeReport {
-  readonly url: string
-  readonly durationMs: number
-  readonly checks: ReadonlyArray<{readonly id: string; readonly title: string; readonly level: 'MUST' | 'SHOULD' | 'INFO'; readonly expected: string; readonly got: string; readonly verdict: 'pass' | 'fail' | 'info' | 'skipped'; readonly advice: string | null}>
-  readonly summary: {readonly must: {readonly passed: number; readonly failed: number}; readonly should: {readonly passed: number; readonly failed: number}}
-  readonly ok: boolean
-}
+export type {ProbeReport}
 
 /** What the viewer can ask or do. Every call may reject with an Error whose message is for the user. */
 export interface ViewerActions {

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
+import {requireCatcher, requireMessage} from '../../emulator/mail-catcher.js'
 import {resetEmulator} from '../../emulator/reset.js'
 import {requireCatalogEvent, requireEvent, resendEvent, triggerEvent} from '../../emulator/event-operations.js'
 import {type EmulatorFacts, emulatorStatus} from '../../emulator/emulator-status.js'
@@ -45,14 +46,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
 
   // The emulator's clock: where it stands, and `advance` (CI mode: walk a retry schedule or an
   // address lifetime at once). The answer comes once everything due on the way has run.
-  const clockState = () => ({
-    mode: ctx.clock.manual ? 'manual' : 'real',
-    now: new Date(ctx.clock.now()).toISOString(),
-    wallNow: new Date(ctx.clock.wallNow()).toISOString(),
-    offsetMs: ctx.clock.offsetMs,
-    timeScale: ctx.clock.scale,
-  })
-  defineResource(app, store, `${p}/clock`, {GET: {scope: FULL_ACCESS, handler: async () => ({data: clockState()})}})
+  defineResource(app, store, `${p}/clock`, {GET: {scope: FULL_ACCESS, handler: async () => ({data: ctx.clock.state()})}})
   defineResource(app, store, `${p}/clock/advance`, {
     POST: {
       scope: FULL_ACCESS,
@@ -69,7 +63,7 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         }
         const started = Date.now()
         await ctx.clock.advance(ms)
-        return {data: {...clockState(), advancedMs: ms, tookMs: Date.now() - started}}
+        return {data: {...ctx.clock.state(), advancedMs: ms, tookMs: Date.now() - started}}
       },
     },
   })
@@ -278,28 +272,20 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
   })
 
   // The mail catcher (the viewer's `m`): the provider's mailboxes and mail, received and sent, in one shape.
-  const catcher = () => {
-    if (!ctx.provider.catcher) throw new OperationError(404, 'not_found', `${ctx.provider.displayName} keeps no mail`)
-    return ctx.provider.catcher
-  }
-  defineResource(app, store, `${p}/mailboxes`, {GET: {scope: FULL_ACCESS, handler: async () => ({data: catcher().mailboxes(ctx)})}})
+  defineResource(app, store, `${p}/mailboxes`, {GET: {scope: FULL_ACCESS, handler: async () => ({data: requireCatcher(ctx).mailboxes(ctx)})}})
   defineResource(app, store, `${p}/mail`, {
     GET: {
       scope: FULL_ACCESS,
       handler: async (request) => {
         const mailbox = (request.query as Record<string, unknown>).mailbox
-        return {data: catcher().messages(ctx, typeof mailbox === 'string' && mailbox !== '' ? mailbox : undefined)}
+        return {data: requireCatcher(ctx).messages(ctx, typeof mailbox === 'string' && mailbox !== '' ? mailbox : undefined)}
       },
     },
   })
   defineResource(app, store, `${p}/mail/:id`, {
     GET: {
       scope: FULL_ACCESS,
-      handler: async (request) => {
-        const message = await catcher().message(ctx, id(request))
-        if (!message) throw new OperationError(404, 'not_found', `no message with id ${id(request)}`, 'id')
-        return {data: message}
-      },
+      handler: async (request) => ({data: await requireMessage(ctx, id(request))}),
     },
   })
 
