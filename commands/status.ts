@@ -17,6 +17,8 @@ interface Status {
   counts: {webhooks: number; addresses: number; emails: number; mailboxes?: number; messages?: number; events: number; deliveries: number; pendingDeliveries: number; attempts: number; pruned: {events: number; deliveries: number; attempts: number}}
   nouns?: {mailbox: [string, string]; message: [string, string]} | null
   storeError: string | null
+  spool?: {segments: number; bytes: number; liveBytes: number; legacyFiles: number}
+  spoolError?: string | null
 }
 
 export default class StatusCommand extends ApiCommand {
@@ -46,7 +48,12 @@ export default class StatusCommand extends ApiCommand {
     this.say(`  attempts    ${c.attempts}`)
     const pruned = c.pruned.events + c.pruned.deliveries + c.pruned.attempts
     this.say(`  pruned      ${pruned === 0 ? 'nothing' : `${c.pruned.events} events, ${c.pruned.deliveries} deliveries, ${c.pruned.attempts} attempts (history cap, --max-events)`}`)
+    if (s.spool && !s.inMemory && (s.spool.bytes > 0 || s.spool.legacyFiles > 0)) {
+      const legacy = s.spool.legacyFiles > 0 ? `; ${s.spool.legacyFiles} .eml files of an older version still to take in` : ''
+      this.say(`  raw mail    ${megabytes(s.spool.bytes)} in ${s.spool.segments} spool segment${s.spool.segments === 1 ? '' : 's'} (${megabytes(s.spool.liveBytes)} of it live${legacy})`)
+    }
     if (s.storeError) this.say(`  store error ${s.storeError}`)
+    if (s.spoolError) this.say(`  spool error ${s.spoolError}`)
     return s
   }
 }
@@ -57,4 +64,9 @@ function smtpActivity(smtp: {sessions: number; messagesInProgress: number}): str
   if (smtp.sessions > 0) parts.push(`${smtp.sessions} session${smtp.sessions === 1 ? '' : 's'} open`)
   if (smtp.messagesInProgress > 0) parts.push(`${smtp.messagesInProgress} message${smtp.messagesInProgress === 1 ? '' : 's'} in progress`)
   return parts.length > 0 ? ` (${parts.join(', ')})` : ''
+}
+
+/** Bytes as `12.3 MB` (`0.4 KB` below 100 KB). */
+function megabytes(bytes: number): string {
+  return bytes < 100 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }

@@ -1,10 +1,11 @@
 import {randomUUID} from 'node:crypto'
-import {readdir, rm} from 'node:fs/promises'
+import {rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runCli} from './support/cli.js'
 import {type ApiResponse, recordedEvents, startTestEmulator} from './support/emulator.js'
 import {sendOnce} from './support/smtp-dialogue.js'
+import {spoolOnDisk} from './support/spool.js'
 import {tempDir} from './support/temp-dir.js'
 import {deliveriesSettled} from './support/wait-until.js'
 import {subscribe} from './support/webhook-inbox.js'
@@ -24,14 +25,17 @@ function expectError(response: ApiResponse, status: number, field: string | null
 }
 
 describe('deleting mail and addresses', () => {
-  it('DELETE an email fires email.deleted, then it is 404 and its .eml is gone; DELETE an address fires address.deleted and takes its emails and files with it', async () => {
+  it('DELETE an email fires email.deleted, then it is 404 and its bytes are let go; DELETE an address fires address.deleted and takes its emails and their bytes with it; the space comes back', async () => {
     const dataDir = await tempDir()
-    const emulator = await startTestEmulator({dataDir})
+    // (Compacted as soon as half the spool is deleted mail, whatever its size.)
+    const spool = {compactMinDeadBytes: 1}
+    const emulator = await startTestEmulator({dataDir, spool})
     const inbox = await subscribe(emulator.api, ['email.deleted', 'address.deleted'])
-    const mailDir = join(dataDir, 'mail')
     const send = async (to: string, subject: string) => (await sendOnce(emulator.smtpPort!, {from: 'sender@example.com', to: [to], message: message(subject)})).emailIds[0]
     const [a1, a2, b1] = [await send('keep-a@junkmail.local', 'a1'), await send('keep-a@junkmail.local', 'a2'), await send('keep-b@junkmail.local', 'b1')]
-    expect((await readdir(mailDir)).sort()).toEqual([a1, a2, b1].map((id) => `${id}.eml`).sort())
+    const named = async () => [...(await spoolOnDisk(dataDir)).named.keys()].sort()
+    expect(await named()).toEqual([a1, a2, b1].sort())
+    expect((await spoolOnDisk(dataDir)).unnamedBytes).toBe(0)
     const addressA: string = (await emulator.api('GET', `/api/v1/emails/${a1}`)).body.data.addressId
     const addressB: string = (await emulator.api('GET', `/api/v1/emails/${b1}`)).body.data.addressId
 
@@ -46,7 +50,7 @@ describe('deleting mail and addresses', () => {
     expectError(await emulator.api('GET', `/api/v1/emails/${a1}`), 404, 'id')
     expectError(await emulator.api('GET', `/api/v1/emails/${a1}/raw`), 404, 'id')
     expectError(await emulator.api('DELETE', `/api/v1/emails/${a1}`), 404, 'id')
-    expect((await readdir(mailDir)).sort()).toEqual([a2, b1].map((id) => `${id}.eml`).sort())
+    expect(await named()).toEqual([a2, b1].sort())
     expect((await emulator.api('GET', `/api/v1/addresses/${addressA}/emails`)).body.data.map((e: any) => e.id)).toEqual([a2])
 
     // One address, with its remaining email.
@@ -63,7 +67,13 @@ describe('deleting mail and addresses', () => {
     expectError(await emulator.api('GET', `/api/v1/emails/${a2}`), 404, 'id')
     expectError(await emulator.api('GET', `/api/v1/emails/${a2}/raw`), 404, 'id')
     expectError(await emulator.api('DELETE', `/api/v1/addresses/${addressA}`), 404, 'id')
-    expect(await readdir(mailDir)).toEqual([`${b1}.eml`])
+    expect(await named()).toEqual([b1])
+    // Two thirds of the spool were deleted mail: compacted, only b1's bytes are left.
+    await emulator.context.mail.raw.idle()
+    const left = await spoolOnDisk(dataDir)
+    expect(left.unnamedBytes).toBe(0)
+    expect(left.bytes).toBe(message('b1').length)
+    expect(left.named.get(b1)).toEqual(message('b1'))
     // Deleting an address's mail does not fire email.deleted for each (only address.deleted): the
     // events recorded, and then everything the webhook got once nothing is pending.
     expect((await recordedEvents(emulator.api)).filter((e) => e.type !== 'email.received').map((e) => [e.type, e.payload.data.emailId ?? e.payload.data.addressId])).toEqual([
@@ -81,18 +91,24 @@ describe('deleting mail and addresses', () => {
 
     // After a restart on the same data dir, the deletions hold.
     await emulator.stop()
-    const again = await startTestEmulator({dataDir})
+    const again = await startTestEmulator({dataDir, spool})
     expect((await again.api('GET', '/api/v1/emails')).body.data.map((e: any) => e.id)).toEqual([b1])
     expectError(await again.api('GET', `/api/v1/addresses/${addressA}`), 404, 'id')
-    expect(await readdir(mailDir)).toEqual([`${b1}.eml`])
+    expect(await named()).toEqual([b1])
+    expect((await again.api('GET', `/api/v1/emails/${b1}/raw`)).text).toBe(message('b1').toString())
+    // Deleting the last mail empties the spool.
+    expect((await again.api('DELETE', `/api/v1/emails/${b1}`)).status).toBe(200)
+    await again.context.mail.raw.idle()
+    expect((await spoolOnDisk(dataDir)).bytes).toBe(0)
+    await again.stop()
   })
 
-  it('an email whose .eml went missing from the data dir answers 410 on the routes that need the bytes, and can still be deleted', async () => {
+  it('an email whose bytes went missing from the data dir answers 410 on the routes that need the bytes, and can still be deleted', async () => {
     const dataDir = await tempDir()
     const emulator = await startTestEmulator({dataDir})
     const sent = await sendOnce(emulator.smtpPort!, {from: 'sender@example.com', to: ['lost@junkmail.local'], message: message('lost bytes')})
     const id = sent.emailIds[0]
-    await rm(join(dataDir, 'mail', `${id}.eml`))
+    await rm(join(dataDir, 'mail', 'spool-1.seg'))
     for (const path of [`/api/v1/emails/${id}`, `/api/v1/emails/${id}/raw`, `/api/v1/emails/${id}/attachments/0`]) {
       const response = await emulator.api('GET', path)
       expectError(response, 410, 'id')

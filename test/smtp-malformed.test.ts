@@ -1,10 +1,9 @@
-import {readdir} from 'node:fs/promises'
-import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {type RunningEmulator} from '../src/emulator/start-emulator.js'
 import {type Api, recordedEvents, startTestEmulator} from './support/emulator.js'
 import {seededBytes} from './support/seeded-bytes.js'
 import {dotStuff, ehlo, openSmtp, queuedIds, sendOnce} from './support/smtp-dialogue.js'
+import {segmentBytes, spoolOnDisk} from './support/spool.js'
 import {tempDir} from './support/temp-dir.js'
 import {deliveriesSettled, smtpIdle} from './support/wait-until.js'
 import {subscribe, type WebhookInbox, waitUntil} from './support/webhook-inbox.js'
@@ -310,19 +309,21 @@ describe('malformed mail is stored as received, notified with what could be read
       const raw = await fetch(`${emulator.url}/api/v1/emails/${ids[i]}/raw`, authed(emulator))
       expect(Buffer.from(await raw.arrayBuffer()).equals(c.stored ?? c.message), c.name).toBe(true)
     }
-    const files = await readdir(join(dataDir, 'mail'))
-    expect(files.filter((f) => f.endsWith('.part'))).toEqual([])
-    expect(files.filter((f) => f.endsWith('.eml')).sort()).toEqual([...ids, ...concurrent].map((id) => `${id}.eml`).sort())
+    // On disk: the spool holds these mails and nothing else, each where its record says.
+    const spool = await spoolOnDisk(dataDir)
+    expect(spool.files.filter((f) => !f.endsWith('.seg'))).toEqual([])
+    expect([...spool.named.keys()].sort()).toEqual([...ids, ...concurrent].sort())
+    for (const [i, c] of cases.entries()) expect(spool.named.get(ids[i])?.equals(c.stored ?? c.message), c.name).toBe(true)
+    expect(spool.unnamedBytes).toBe(0)
     await expectStillWorking(emulator)
   })
 })
 
 describe('a client that goes away in the middle of DATA', () => {
-  it('leaves nothing stored, no .eml or .part file, no notification, and the emulator keeps working', async () => {
+  it('leaves nothing stored, not a byte in the spool, no notification, and the emulator keeps working', async () => {
     const dataDir = await tempDir()
     const emulator = await startTestEmulator({dataDir})
     const inbox = await subscribe(emulator.api, ['email.received'])
-    const mailDir = join(dataDir, 'mail')
     const message = bytes(crlf('From: quitter@example.com', 'Subject: never finished', '', ''), seededBytes('never finished', 512 * 1024).toString('base64'), '\r\n')
 
     for (const cut of [message.length >> 1, 10, message.length]) {
@@ -349,21 +350,22 @@ describe('a client that goes away in the middle of DATA', () => {
     await smtpIdle(emulator.api)
     expect((await emulator.api('GET', '/api/v1/emails')).body.data).toEqual([])
     expect((await recordedEvents(emulator.api)).map((e) => e.type)).toEqual(['address.created'])
-    expect(await readdir(mailDir)).toEqual([])
+    expect(await segmentBytes(dataDir)).toBe(0)
     expect(inbox.all()).toEqual([])
 
     await expectStillWorking(emulator)
     // Only that mail, however late: nothing from the aborted sessions turned up meanwhile.
-    const files = await readdir(mailDir)
+    const spool = await spoolOnDisk(dataDir)
     const emails = (await emulator.api('GET', '/api/v1/emails')).body.data
     expect(emails.map((e: any) => e.subject)).toEqual(['still fine'])
-    expect(files).toEqual([`${emails[0].id}.eml`])
+    expect([...spool.named.keys()]).toEqual([emails[0].id])
+    expect(spool.unnamedBytes).toBe(0)
     expect((await inbox.waitFor('email.received', 1)).map((n) => n.data.emailId)).toEqual([emails[0].id])
     const {body} = await emulator.api('GET', '/_emulator/v1/status')
     expect(body.data.storeError).toBeNull()
   })
 
-  it('a client that sends the final dot and hangs up without waiting: the mail is stored whole (or not at all), never half, and no .part is left', async () => {
+  it('a client that sends the final dot and hangs up without waiting: the mail is stored whole (or not at all), never half, and no stray byte is left', async () => {
     const dataDir = await tempDir()
     const emulator = await startTestEmulator({dataDir})
     const inbox = await subscribe(emulator.api, ['email.received'])
@@ -382,8 +384,9 @@ describe('a client that goes away in the middle of DATA', () => {
     // Once the sink is idle, both sessions are decided; the records, the event list and the files agree.
     await smtpIdle(emulator.api)
     const emails: Array<{id: string; subject: string}> = (await emulator.api('GET', '/api/v1/emails')).body.data.reverse()
-    const files = await readdir(join(dataDir, 'mail'))
-    expect(files.sort()).toEqual(emails.map((e) => `${e.id}.eml`).sort())
+    const spool = await spoolOnDisk(dataDir)
+    expect([...spool.named.keys()].sort()).toEqual(emails.map((e) => e.id).sort())
+    expect(spool.unnamedBytes).toBe(0)
     expect((await recordedEvents(emulator.api, 'email.received')).map((e) => e.payload.data.emailId)).toEqual(emails.map((e) => e.id))
     // The small one's final dot is read with the rest of it, before the hang-up: it is always stored.
     // The big one may still be in the parser's buffer when the connection closes: stored whole, or not at all.

@@ -10,6 +10,7 @@ import {type Api, recordedEvents, startTestEmulator} from './support/emulator.js
 import {pythonSmtp} from './support/python-smtp.js'
 import {ehlo, openSmtp, queuedIds, sendOnce} from './support/smtp-dialogue.js'
 import {seededBytes} from './support/seeded-bytes.js'
+import {spoolOnDisk} from './support/spool.js'
 import {tempDir} from './support/temp-dir.js'
 import {fillDisk, smallDisk, tmpfsUnavailable} from './support/small-disk.js'
 import {skipBecause} from './support/skip.js'
@@ -419,7 +420,7 @@ describe('recipients', () => {
     expect(addresses.data.map((a: any) => a.email).sort()).toEqual(to.slice(0, 3))
   })
 
-  it('one message to 3 local addresses: 3 emails, 3 email.received, the same raw bytes for each (hard links on disk)', async () => {
+  it('one message to 3 local addresses: 3 emails, 3 email.received, the same raw bytes for each (stored once)', async () => {
     const dataDir = await tempDir()
     const emulator = await startTestEmulator({dataDir})
     const inbox = await subscribe(emulator.api, ['email.received'])
@@ -443,12 +444,15 @@ describe('recipients', () => {
       const response = await fetch(`${emulator.url}/api/v1/emails/${n.data.emailId}/raw`, {headers: {authorization: `Bearer ${emulator.apiKey}`}})
       expect(Buffer.from(await response.arrayBuffer()).equals(raw)).toBe(true)
     }
-    // One file on disk under three names.
-    const eml = (id: string) => join(dataDir, 'mail', `${id}.eml`)
-    for (const id of result.emailIds) expect((await stat(eml(id))).nlink).toBe(3)
+    // The bytes once on disk, named by the three emails.
+    const before = await spoolOnDisk(dataDir)
+    expect(before.shared.map((ids) => ids.sort())).toEqual([[...result.emailIds].sort()])
+    expect(before.bytes).toBe(raw.length)
     // Deleting one leaves the others' bytes intact.
     expect((await emulator.api('DELETE', `/api/v1/emails/${result.emailIds[0]}`)).status).toBe(200)
-    for (const id of result.emailIds.slice(1)) expect((await stat(eml(id))).nlink).toBe(2)
+    const after = await spoolOnDisk(dataDir)
+    expect(after.shared.map((ids) => ids.sort())).toEqual([result.emailIds.slice(1).sort()])
+    expect(after.unnamedBytes).toBe(0)
     for (const id of result.emailIds.slice(1)) {
       const response = await fetch(`${emulator.url}/api/v1/emails/${id}/raw`, {headers: {authorization: `Bearer ${emulator.apiKey}`}})
       expect(Buffer.from(await response.arrayBuffer()).equals(raw)).toBe(true)
@@ -669,9 +673,11 @@ describe('concurrency', () => {
     expect(new Set(notified)).toEqual(new Set(ids))
     const {body: addresses} = await emulator.api('GET', '/api/v1/addresses?limit=1000')
     expect(addresses.data).toHaveLength(connections)
-    // On disk: one .eml per email, nothing half-written.
-    const files = await readdir(join(dataDir, 'mail'))
-    expect(files.sort()).toEqual(ids.map((id) => `${id}.eml`).sort())
+    // On disk: every email's bytes where its record says, nothing half-written, no stray byte.
+    const spool = await spoolOnDisk(dataDir)
+    expect(new Set(spool.named.keys())).toEqual(new Set(ids))
+    expect([...spool.named.values()].filter((bytes) => bytes === null)).toEqual([])
+    expect(spool.unnamedBytes).toBe(0)
     // And all of it is still there after a restart.
     await emulator.stop()
     const again = await startTestEmulator({dataDir})
@@ -837,8 +843,9 @@ describe('SMTP refusals: 421 and 451', () => {
     expect(stored.code).toBe(250)
     expect((await emulator.api('GET', '/api/v1/emails')).body.data.map((e: any) => e.subject)).toEqual(['room again'])
     expect((await emulator.api('GET', '/api/v1/addresses')).body.data.map((a: any) => a.email)).toEqual(['known@junkmail.local'])
-    // No .eml of the refused message is left behind either.
-    expect(await emulator.context.mail.raw.list()).toEqual([stored.lines[0].split('queued as ')[1]])
+    // No byte of the refused message is left behind either.
+    const [kept] = (await emulator.api('GET', '/api/v1/emails')).body.data
+    expect(emulator.context.mail.raw.stats()).toMatchObject({bytes: kept.size, liveBytes: kept.size})
     await smtp.quit()
   })
 })

@@ -112,7 +112,7 @@ export async function expireAddress(
   return address
 }
 
-/** Deletes an address and its mail (raw files too); fires `address.deleted` (the trigger of that event comes here too). */
+/** Deletes an address and its mail (raw bytes too); fires `address.deleted` (the trigger of that event comes here too). */
 export async function deleteAddress(
   ctx: EmulatorContext,
   id: string,
@@ -122,11 +122,11 @@ export async function deleteAddress(
   const address = requireAddress(ctx, id)
   const data = {addressId: address.id, email: address.email, deletedAt: ctx.provider.isoTime(ctx.clock.now()), ...target.overrides}
   // The event first (it may be refused: then nothing is touched), then the deletion, in one journal
-  // line: both are kept or neither. Records are gone before their files (see deleteEmail).
+  // line: both are kept or neither. Records are gone before their bytes (see deleteEmail).
   const recorded = recordEvent(ctx, {type: 'address.deleted', data, source, webhookId: target.webhookId})
   const emails = ctx.store.deleteAddress(id)
   await ctx.store.commit()
-  await Promise.all(emails.map((e) => ctx.mail.raw.delete(e.id)))
+  await Promise.all(emails.map((e) => ctx.mail.raw.detach(e.id)))
   recorded.send()
   return recorded
 }

@@ -3,13 +3,13 @@ import type {Dispatcher} from '../dispatch/dispatcher.js'
 import type {Feed} from '../feed/feed.js'
 import type {Provider} from '../providers/provider.js'
 import type {Store} from '../store/store.js'
-import type {RawMailStore} from '../mail/raw-mail-store.js'
+import type {MailSpool} from '../mail/mail-spool.js'
 import type {EmulatorEvents} from './emulator-events.js'
 import type {ExpiryClock} from './expiry-clock.js'
 
 /** The mail side: raw messages, address expiry, recipient policy. */
 export interface MailContext {
-  readonly raw: RawMailStore
+  readonly raw: MailSpool
   readonly expiry: ExpiryClock
   /** Domain of disposable addresses, e.g. `junkmail.local`. */
   readonly localDomain: string

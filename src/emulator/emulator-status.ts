@@ -38,6 +38,9 @@ export function emulatorStatus(ctx: EmulatorContext, facts: EmulatorFacts) {
     /** What mailboxes and messages are called here (JunkMail: addresses, emails; Sendook: inboxes, messages). */
     nouns: ctx.provider.catcher?.nouns ?? null,
     storeError: ctx.store.lastError?.message ?? null,
+    /** The raw-mail spool: segment files, their bytes, the bytes some email names (the rest is deleted mail, reclaimed by compaction). */
+    spool: ctx.mail.raw.stats(),
+    spoolError: ctx.mail.raw.lastError?.message ?? null,
   }
 }
 

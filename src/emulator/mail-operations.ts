@@ -1,6 +1,5 @@
 import {randomUUID} from 'node:crypto'
 import {allAddresses, parseMail, parseMailHeaders} from '../mail/parse-mail.js'
-import {RawMailStore} from '../mail/raw-mail-store.js'
 import type {AddressRecord, Delivery, EmailRecord, EventRecord} from '../store/types.js'
 import {createAddress} from './address-operations.js'
 import type {EmulatorContext} from './emulator-context.js'
@@ -48,31 +47,22 @@ export async function checkRecipient(ctx: EmulatorContext, email: string): Promi
 }
 
 /**
- * Stores a message: the raw bytes first (one `.eml` per recipient address, hard-linked), then the
- * parsed metadata, then one `email.received` per address. Resolves once the raw files are written
- * and the records added (the events are dispatched in the background).
+ * Stores a message: its headers parsed, the raw bytes appended to the spool (one range for every
+ * recipient address), then the email records and one `email.received` each, committed in one journal
+ * line. Resolves once that line is written (the events are dispatched in the background); rejects,
+ * with nothing kept, if the bytes or the line could not be written.
  */
 export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessage): Promise<EmailRecord[]> {
   // An address deleted or expired between RCPT TO and the end of DATA gets nothing.
   const active = (a: AddressRecord) => ctx.store.getAddress(a.id)?.status === 'active'
-  const candidates = message.recipients.filter(active).map((address) => ({address, id: randomUUID()}))
-  if (candidates.length === 0) return []
-  const [first, ...others] = candidates
-  let size: number
-  try {
-    size = await ctx.mail.raw.write(first.id, message.chunks)
-    for (const {id} of others) await ctx.mail.raw.share(first.id, id)
-  } catch (error) {
-    // A file cut short by a full disk is not left behind (nor its room taken).
-    await Promise.all(candidates.map(({id}) => ctx.mail.raw.delete(id).catch(() => {})))
-    throw error
-  }
+  if (!message.recipients.some(active)) return []
   const summary = message.summary ?? (await parseMailHeaders(message.chunks.length === 1 ? message.chunks[0] : Buffer.concat(message.chunks)))
-  // Checked again after the awaits above: an address deleted meanwhile gets no record, and its
-  // file goes (nothing else would ever remove it).
-  const recipients = candidates.filter(({address}) => active(address))
-  await Promise.all(candidates.filter((c) => !recipients.includes(c)).map(({id}) => ctx.mail.raw.delete(id)))
+  // Checked again after the parse: an address deleted meanwhile gets no record.
+  const recipients = message.recipients.filter(active)
   if (recipients.length === 0) return []
+  // From here to the records, nothing waits: the bytes and the records that name them go into the
+  // same group commit, and bytes of mail not yet committed are always at the end of the spool.
+  const raw = ctx.mail.raw.append(message.chunks)
   const receivedAt = ctx.provider.isoTime(ctx.clock.now())
   const envelope = {
     mailFrom: message.mailFrom,
@@ -80,8 +70,10 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
     authUser: message.authUser,
     remoteAddress: message.remoteAddress,
   }
-  const emails = recipients.map(({address, id}) =>
-    ctx.store.addEmail({
+  const emails = recipients.map((address) => {
+    const id = randomUUID()
+    ctx.mail.raw.attach(id, raw)
+    return ctx.store.addEmail({
       id,
       addressId: address.id,
       to: address.email,
@@ -89,12 +81,13 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
       from: summary.from ?? (message.mailFrom || 'unknown'),
       subject: summary.subject,
       receivedAt,
-      size,
-      rawFile: RawMailStore.relativePath(id),
+      size: raw.length,
+      raw: {...raw},
       envelope,
       parseError: summary.parseError,
-    }),
-  )
+    })
+  })
+  ctx.mail.raw.release(raw)
   // Each email.received is recorded with its email, in the same journal line: a kill never leaves
   // one without the other. The message is accepted (250) only once they are in the journal.
   const events =
@@ -110,15 +103,15 @@ export async function ingestMessage(ctx: EmulatorContext, message: IncomingMessa
   try {
     await ctx.store.commit()
   } catch (error) {
-    // The records were rolled back: their files go too (and give back their room on a full disk).
-    await Promise.all(recipients.map(({id}) => ctx.mail.raw.delete(id).catch(() => {})))
+    // The records were rolled back: their bytes are dead (reclaimed with deleted mail).
+    await Promise.all(emails.map((email) => ctx.mail.raw.detach(email.id)))
     throw error
   }
   for (const event of events) event.send()
   return emails
 }
 
-/** Deletes one email and its raw file; fires `email.deleted` (the trigger of that event comes here too). */
+/** Deletes one email (its bytes in the spool are dead); fires `email.deleted` (the trigger of that event comes here too). */
 export async function deleteEmail(
   ctx: EmulatorContext,
   id: string,
@@ -128,13 +121,12 @@ export async function deleteEmail(
   const email = requireEmail(ctx, id)
   const data = {emailId: email.id, addressId: email.addressId, deletedAt: ctx.provider.isoTime(ctx.clock.now()), ...target.overrides}
   // The event first (it may be refused: then nothing is touched), then the deletion, in one journal
-  // line: both are kept or neither. The record's removal reaches the journal before the file goes:
-  // a kill in between never leaves a record naming a missing file (an orphaned file is removed at
-  // the next start).
+  // line: both are kept or neither. The record's removal reaches the journal before its bytes are
+  // let go: a kill in between never leaves a record naming bytes that are gone.
   const recorded = recordEvent(ctx, {type: 'email.deleted', data, source, webhookId: target.webhookId})
   ctx.store.deleteEmail(id)
   await ctx.store.commit()
-  await ctx.mail.raw.delete(id)
+  await ctx.mail.raw.detach(id)
   recorded.send()
   return recorded
 }
@@ -161,7 +153,7 @@ function headerLine(line: string): {name: string; value: string} {
   return {name: line.slice(0, colon), value: line.slice(colon + 1).replace(/^\s/, '')}
 }
 
-/** An email in full: metadata plus headers, addresses, text, html and attachment list, parsed from the raw file. */
+/** An email in full: metadata plus headers, addresses, text, html and attachment list, parsed from the raw message. */
 export async function emailDetail(ctx: EmulatorContext, id: string) {
   const email = requireEmail(ctx, id)
   const raw = await requireRaw(ctx, email)
@@ -203,6 +195,9 @@ export function requireEmail(ctx: EmulatorContext, id: string, field = 'id'): Em
 
 async function requireRaw(ctx: EmulatorContext, email: EmailRecord): Promise<Buffer> {
   const raw = await ctx.mail.raw.read(email.id)
-  if (!raw) throw new OperationError(410, 'raw_missing', `the raw message of email ${email.id} (${email.rawFile}) is missing from the data dir`, 'id')
+  if (!raw) {
+    const where = email.raw ? `mail/spool-${email.raw.segment}.seg, ${email.raw.length} bytes at ${email.raw.offset}` : email.rawFile
+    throw new OperationError(410, 'raw_missing', `the raw message of email ${email.id} (${where}) is missing from the data dir`, 'id')
+  }
   return raw
 }

@@ -11,7 +11,7 @@ import {DEFAULT_PROVIDER, loadProvider} from '../providers/registry.js'
 import {Feed, type FeedReader} from '../feed/feed.js'
 import {feedEmulator} from '../feed/feed-emulator.js'
 import {Store} from '../store/store.js'
-import {RawMailStore} from '../mail/raw-mail-store.js'
+import {MailSpool, type MailSpoolOptions, type Relocate} from '../mail/mail-spool.js'
 import type {RunningSmtpSink} from '../smtp/smtp-sink.js'
 import {DEFAULT_LIFETIME_SECONDS, onAddressDue, resumeExpiries} from './address-operations.js'
 import {ExpiryClock} from './expiry-clock.js'
@@ -109,6 +109,11 @@ export interface EmulatorOptions {
    * and see their attempts. @default false (they resume before startEmulator resolves)
    */
   readonly holdBacklog?: boolean
+  /**
+   * The raw-mail spool's sizes: a segment takes appends up to `segmentBytes` (64 MiB); one with
+   * `compactMinDeadBytes` (1 MiB) of deleted mail, at least half of it, is compacted.
+   */
+  readonly spool?: Pick<MailSpoolOptions, 'segmentBytes' | 'compactMinDeadBytes' | 'onCompactionStep'>
 }
 
 /** A running emulator, with a typed client of it (webhooks, trigger, sendMail, mail, history, waitFor, reset). */
@@ -208,9 +213,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cleanups.unshift(async () => clock.stop())
     const dispatcher = new Dispatcher({store, provider, clock, attemptTimeoutMs, events, disableAfterFailedDeliveries: disableAfter, sign: options.sign ?? false})
     cleanups.unshift(() => dispatcher.stop())
-    const raw = await RawMailStore.open(dataDir)
-    // A message written but never acknowledged (killed before its records reached the journal) is removed.
-    for (const id of await raw.list()) if (!store.getEmail(id)) await raw.delete(id)
+    // Bytes of mail never acknowledged (a kill before its records reached the journal) are cut off.
+    const raw = await MailSpool.open(dataDir, {emails: store.listEmails(), relocate: relocateMail(store), ...options.spool})
+    cleanups.unshift(() => raw.close())
     let context: EmulatorContext
     const expiry = new ExpiryClock(clock, (id) => onAddressDue(context, id))
     context = {
@@ -295,6 +300,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     if (dataDir) await releaseDataDir(dataDir)
     throw error
+  }
+}
+
+/** Moves emails' records to where a compaction copied their bytes, in one journal line. */
+function relocateMail(store: Store): Relocate {
+  return async (moves) => {
+    for (const {ids, raw} of moves) {
+      for (const id of ids) {
+        const email = store.getEmail(id)
+        if (email) store.updateEmail(email, email.rawFile === undefined ? {raw: {...raw}} : {raw: {...raw}, rawFile: undefined})
+      }
+    }
+    await store.commit()
   }
 }
 

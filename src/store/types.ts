@@ -124,7 +124,7 @@ export interface AttachmentInfo {
   contentId: string | null
 }
 
-/** A received email's metadata. The message itself stays, byte for byte, in the raw `.eml` file. */
+/** A received email's metadata. The message itself stays, byte for byte, in the mail spool. */
 export interface EmailRecord {
   id: string
   addressId: string
@@ -137,8 +137,13 @@ export interface EmailRecord {
   receivedAt: string
   /** Bytes of the raw message. */
   size: number
-  /** Raw message file, relative to the data dir: `mail/<id>.eml` (hard links when one message went to several addresses). */
-  rawFile: string
+  /**
+   * Where the raw message is: a range of a spool segment, `mail/spool-<segment>.seg` (the same range
+   * for every address one message went to). Absent in records of older versions (`rawFile`).
+   */
+  raw?: {segment: number; offset: number; length: number}
+  /** Older versions: the raw message in a file of its own, `mail/<id>.eml` (taken into the spool at start). */
+  rawFile?: string
   envelope: {mailFrom: string; rcptTo: string[]; authUser: string | null; remoteAddress: string | null}
   /** Why parsing failed or was cut short, if it did; the raw message is kept either way. */
   parseError: string | null
