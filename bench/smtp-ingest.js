@@ -42,6 +42,7 @@ import {fileURLToPath} from 'node:url'
 const MAILS = Number(process.env.BENCH_MAILS ?? 10_000)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2_000)
 const DELETED_FILES = Number(process.env.BENCH_DELETED_FILES ?? 20_000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const FLAT_MAILS = Number(process.env.BENCH_FLAT_MAILS ?? 20_000)
 const SESSIONS = 8
 const LATENCY_MAILS = Number(process.env.BENCH_LATENCY_MAILS ?? 300)
@@ -344,50 +345,69 @@ async function main() {
   // The figure each target is checked on: smtp-source's when there is one (the issue's load), else our client's.
   const primary = (r) => (r.source ?? r.own)
 
-  // (a) bare sink
-  step('(a) bare sink')
-  const bare = await forkReady('smtp-bare-sink.js')
-  const bareRates = await ingestRates(bare.port, tool, 'bare', bare.child.pid)
-  step('(c) greeting of stock smtp-server')
-  const stockGreeting = await greetingMs(bare.port)
-  const stockOneShot = await oneConnectionPerMail(bare.port, 3)
-  bare.child.kill()
-
-  step('(a) bare sink + webhook')
-  // For scale: the bare sink sending a signed webhook per mail, with no store and no spool.
-  const hooked = await forkReady('smtp-bare-sink.js', {BARE_WEBHOOK_URL: receiver.url})
-  const hookRates = await webhookRates(receiver, hooked.port, tool, 'hooked', hooked.child.pid, 'whsec_bench')
-  hooked.child.kill()
-
-  // (a) MailDev, ingest only: persisting (as the emulator does), and in memory (its default)
-  const maildev = {}
-  if (maildevBin) {
-    for (const [name, persisted] of [['persisted', true], ['memory', false]]) {
-      step(`(a) MailDev ${name}`)
-      const mailDir = persisted ? await mkdtemp(join(tmpdir(), 'junkmail-bench-maildev-')) : null
-      const server = await startMailDev(maildevBin, mailDir)
-      maildev[name] = await ingestRates(server.port, tool, `maildev-${name}`, server.child.pid)
-      await server.stop()
-      if (mailDir) await rm(mailDir, {recursive: true, force: true})
+  // (a) in BENCH_ROUNDS rounds (3), each a fresh server of every kind in turn, so that a slow
+  // spell of this shared machine falls on all of them; medians are compared.
+  const rounds = {bare: [], hooked: [], persisted: [], memory: [], emulator: []}
+  let stockGreeting, stockOneShot, emuGreeting, emuOneShot, latencies, createMicros
+  const dataDirs = []
+  for (let round = 1; round <= ROUNDS; round++) {
+    step(`(a) round ${round}: bare sink`)
+    const bare = await forkReady('smtp-bare-sink.js')
+    rounds.bare.push(await ingestRates(bare.port, tool, 'bare', bare.child.pid))
+    if (round === 1) {
+      step('(c) greeting of stock smtp-server')
+      stockGreeting = await greetingMs(bare.port)
+      stockOneShot = await oneConnectionPerMail(bare.port, 3)
     }
-  }
+    bare.child.kill()
 
-  step('(a) emulator, persisted store')
-  const dataDir = await mkdtemp(join(tmpdir(), 'junkmail-bench-smtp-'))
-  const createMicros = fileCreateMicros(await mkdtemp(join(dataDir, 'probe-')))
-  let emulator = await startEmulator(receiver.url, dataDir)
-  const emuRates = await webhookRates(receiver, emulator.port, tool, 'own', emulator.child.pid, emulator.secret)
-  step('(c) greeting and one connection per mail')
-  const emuGreeting = await greetingMs(emulator.port)
-  const emuOneShot = await oneConnectionPerMail(emulator.port, 3)
-  await new Promise((r) => setTimeout(r, 500)) // let its webhooks land before counting anew
-  step('(d) latency at light load')
-  let arrived = await expectWebhooks(receiver, LATENCY_MAILS, emulator.secret)
-  const sentAt = new Map()
-  await session(emulator.port, LATENCY_MAILS, (i) => `latency ${i}`, 'bench@junkmail.local', (s, at) => sentAt.set(s, at))
-  const lat = await arrived()
-  const latencies = lat.subjects.map((s, i) => lat.times[i] - sentAt.get(s)).filter((x) => Number.isFinite(x))
-  await emulator.stop()
+    step(`(a) round ${round}: bare sink + webhook`)
+    // For scale: the bare sink sending a signed webhook per mail, with no store and no spool.
+    const hooked = await forkReady('smtp-bare-sink.js', {BARE_WEBHOOK_URL: receiver.url})
+    rounds.hooked.push(await webhookRates(receiver, hooked.port, tool, 'hooked', hooked.child.pid, 'whsec_bench'))
+    hooked.child.kill()
+
+    // MailDev, ingest only: persisting (as the emulator does), and in memory (its default).
+    if (maildevBin) {
+      for (const [name, persisted] of [['persisted', true], ['memory', false]]) {
+        step(`(a) round ${round}: MailDev ${name}`)
+        const mailDir = persisted ? await mkdtemp(join(tmpdir(), 'junkmail-bench-maildev-')) : null
+        const server = await startMailDev(maildevBin, mailDir)
+        rounds[name].push(await ingestRates(server.port, tool, `maildev-${name}`, server.child.pid))
+        await server.stop()
+        if (mailDir) await rm(mailDir, {recursive: true, force: true})
+      }
+    }
+
+    step(`(a) round ${round}: emulator, persisted store`)
+    const dataDir = await mkdtemp(join(tmpdir(), 'junkmail-bench-smtp-'))
+    dataDirs.push(dataDir)
+    if (round === 1) createMicros = fileCreateMicros(await mkdtemp(join(dataDir, 'probe-')))
+    const emulator = await startEmulator(receiver.url, dataDir)
+    rounds.emulator.push(await webhookRates(receiver, emulator.port, tool, 'own', emulator.child.pid, emulator.secret))
+    if (round === 1) {
+      step('(c) greeting and one connection per mail')
+      emuGreeting = await greetingMs(emulator.port)
+      emuOneShot = await oneConnectionPerMail(emulator.port, 3)
+      await new Promise((r) => setTimeout(r, 500)) // let its webhooks land before counting anew
+      step('(d) latency at light load')
+      const arrived = await expectWebhooks(receiver, LATENCY_MAILS, emulator.secret)
+      const sentAt = new Map()
+      await session(emulator.port, LATENCY_MAILS, (i) => `latency ${i}`, 'bench@junkmail.local', (s, at) => sentAt.set(s, at))
+      const lat = await arrived()
+      latencies = lat.subjects.map((s, i) => lat.times[i] - sentAt.get(s)).filter((x) => Number.isFinite(x))
+    }
+    await emulator.stop()
+  }
+  // Per server and client, the median rate and the median CPU per mail of the rounds.
+  const medianOf = (runs) => {
+    const pick = (key) => (runs[0][key] ? {rate: median(runs.map((r) => r[key].rate)), cpu: median(runs.map((r) => r[key].cpu))} : null)
+    return {own: pick('own'), source: pick('source'), runs}
+  }
+  const bareRates = medianOf(rounds.bare)
+  const hookRates = medianOf(rounds.hooked)
+  const emuRates = medianOf(rounds.emulator)
+  const maildev = maildevBin ? {persisted: medianOf(rounds.persisted), memory: medianOf(rounds.memory)} : {}
 
   step('(e) after many files were deleted')
   const deletedDir = await mkdtemp(join(tmpdir(), 'junkmail-bench-deleted-'))
@@ -395,18 +415,18 @@ async function main() {
   createAndDeleteFiles(deletedDir, DELETED_FILES)
   const deleteSeconds = (now() - tDelete) / 1000
   const createAfterDelete = fileCreateMicros(await mkdtemp(join(deletedDir, 'probe-')))
-  emulator = await startEmulator(receiver.url, join(deletedDir, 'data'))
+  let emulator = await startEmulator(receiver.url, join(deletedDir, 'data'))
   const afterDelete = await webhookRates(receiver, emulator.port, tool, 'after-delete', emulator.child.pid, emulator.secret)
   await emulator.stop()
 
   step('(b) flat cost and peak RSS')
   const flatDir = await mkdtemp(join(tmpdir(), 'junkmail-bench-flat-'))
   emulator = await startEmulator(receiver.url, flatDir)
-  arrived = await expectWebhooks(receiver, FLAT_MAILS, emulator.secret)
-  let t0 = now()
+  const arrivedFlat = await expectWebhooks(receiver, FLAT_MAILS, emulator.secret)
+  const t0 = now()
   const progress = setInterval(() => process.stderr.write('.'), 1000)
   await ownClient(emulator.port, FLAT_MAILS, SESSIONS, 'flat')
-  const flat = await arrived()
+  const flat = await arrivedFlat()
   clearInterval(progress)
   process.stderr.write('\n')
   const flatRate = FLAT_MAILS / ((Math.max(now(), flat.times.at(-1)) - t0) / 1000)
@@ -416,16 +436,18 @@ async function main() {
   const last = window / ((times[times.length - 1] - times[times.length - 1 - window]) / 1000)
   const rss = peakRss(emulator.child.pid)
   await emulator.stop()
-  for (const dir of [dataDir, flatDir, deletedDir]) await rm(dir, {recursive: true, force: true})
+  for (const dir of [...dataDirs, flatDir, deletedDir]) await rm(dir, {recursive: true, force: true})
   receiver.child.kill()
 
-  const row = (label, r, extra = '') => {
+  const row = (label, r) => {
     const parts = []
     if (r.source) parts.push(`smtp-source ${fmt(r.source.rate).padStart(6)}/s ${fmt(r.source.cpu, 3)} ms CPU/mail`)
     parts.push(`own client ${fmt(r.own.rate).padStart(6)}/s ${fmt(r.own.cpu, 3)} ms CPU/mail`)
-    console.log(`  ${label.padEnd(44)} ${parts.join('   ')}${extra}`)
+    console.log(`  ${label.padEnd(44)} ${parts.join('   ')}`)
+    // Each round's figure of the client the targets use, for the spread.
+    if (r.runs?.length > 1) console.log(`  ${''.padEnd(44)} rounds: ${r.runs.map((x) => `${fmt((x.source ?? x.own).rate)}/s ${fmt((x.source ?? x.own).cpu, 3)} ms`).join(', ')}`)
   }
-  console.log('\n(a) throughput, 8 sessions, ~1 KB mails; CPU per mail of the server process (all threads)')
+  console.log(`\n(a) throughput, 8 sessions, ~1 KB mails; CPU per mail of the server process (all threads); medians of ${ROUNDS} rounds`)
   console.log(`  file create + 1 KB write in the data dir's file system before the runs: ${fmt(createMicros, 1)} µs median`)
   row('emulator: stored, signed webhook delivered', emuRates)
   row('bare sink + signed webhook (no store)', hookRates)
