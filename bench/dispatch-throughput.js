@@ -17,7 +17,7 @@
 //     and last windows are printed too.
 // (d) the same as (b) through triggerEvent() (what POST /_emulator/v1/events and `junkmail
 //     trigger` call): each email.received trigger also creates an address and stores a real
-//     message (.eml), so the ids resolve. For information; skipped when BENCH_FIRE is set.
+//     message (in the mail spool), so the ids resolve. For information; skipped when BENCH_FIRE is set.
 //
 // Environment (all optional):
 //   BENCH_EVENTS=20000        events (and bare requests) measured
@@ -78,7 +78,7 @@ try {
   exitCode = report(bare, emulator, busy)
   if (!process.env.BENCH_FIRE) {
     // The same through triggerEvent, as `junkmail trigger` does: each event also creates an
-    // address and a received mail (a .eml file) for real. Printed for information.
+    // address and a received mail (in the mail spool) for real. Printed for information.
     console.log('')
     const triggered = await runEmulator('trigger', '(d)')
     console.log(`    = ${pct(triggered.rate / bare.rate)} of the bare loop; dispatch alone (b) did ${fmt(emulator.rate)}/s`)
@@ -226,7 +226,7 @@ async function runEmulator(mode, label) {
 
     if (WARMUP > 0) await run(WARMUP, 'warm-up')
     const result = await run(N, 'measured')
-    const how = mode === 'emit' ? `emitEvent(${TYPE}, sample data)` : `triggerEvent(${TYPE}): a new address and a stored .eml each`
+    const how = mode === 'emit' ? `emitEvent(${TYPE}, sample data)` : `triggerEvent(${TYPE}): a new address and a stored message each`
     console.log(`${label} emulator, persisted store: ${N} deliveries in ${result.seconds.toFixed(2)} s = ${fmt(result.rate)} deliveries/s`)
     console.log(`    fired by ${how}, ${CONCURRENCY} in flight; each call took p50 ${result.latency.p50.toFixed(0)} ms, p99 ${result.latency.p99.toFixed(0)} ms, max ${result.latency.max.toFixed(0)} ms`)
     console.log(`    all fired at ${result.firedSeconds.toFixed(2)} s, all recorded at ${result.recordedSeconds.toFixed(2)} s, final commit ${result.commitMs.toFixed(0)} ms`)
