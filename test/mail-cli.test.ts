@@ -34,17 +34,20 @@ describe('mail commands: send, addresses *, emails *', () => {
     const randomId = /\(([0-9a-f-]{36})\)/.exec(random.stdout)![1]
 
     const listed = await cli('addresses', 'list', '--json')
-    expect(json(listed.stdout).map((a: {id: string}) => a.id)).toEqual([randomId, address.id])
+    expect(json(listed.stdout)).toMatchObject({total: 2, next: null})
+    expect(json(listed.stdout).data.map((a: {id: string}) => a.id)).toEqual([randomId, address.id])
     const table = (await cli('addresses', 'list')).stdout
     expect(table.split('\n')[0]).toMatch(/^ID\s+EMAIL\s+STATUS\s+CREATED\s+EXPIRES$/)
     expect(table).toMatch(new RegExp(`${address.id}\\s+signup-test@junkmail\\.local\\s+active\\s`))
     const one = await cli('addresses', 'list', '--limit', '1', '--json')
-    expect(json(one.stdout)).toHaveLength(1)
+    // The JSON carries the total and where the next page starts (the API's before=).
+    expect(json(one.stdout)).toEqual({data: [expect.objectContaining({id: randomId})], total: 2, next: randomId})
+    expect((await client('GET', `/api/v1/addresses?limit=1&before=${randomId}`)).body).toEqual({data: [expect.objectContaining({id: address.id})], total: 2, next: null})
     // Cut short: said (on stderr under --json, after the table otherwise), never silently.
-    expect(one.stderr).toBe('1 shown, and there are more (use --limit or --all)\n')
-    expect((await cli('addresses', 'list', '--limit', '1')).stdout).toMatch(/\n1 shown, and there are more \(use --limit or --all\)\n$/)
-    expect(json((await cli('addresses', 'list', '--all', '--json')).stdout)).toHaveLength(2)
-    expect((await cli('addresses', 'list', '--limit', '2')).stdout).not.toContain('there are more')
+    expect(one.stderr).toBe('1 of 2 (use --limit or --all)\n')
+    expect((await cli('addresses', 'list', '--limit', '1')).stdout).toMatch(/\n1 of 2 \(use --limit or --all\)\n$/)
+    expect(json((await cli('addresses', 'list', '--all', '--json')).stdout).data).toHaveLength(2)
+    expect((await cli('addresses', 'list', '--limit', '2')).stdout).not.toContain('use --limit')
 
     const got = await cli('addresses', 'get', address.id)
     expect(got.code).toBe(0)
@@ -113,11 +116,16 @@ describe('mail commands: send, addresses *, emails *', () => {
     expect(rawIds).toHaveLength(2)
 
     // emails list: all of them, newest first; --address filters; as a table.
-    const all = json((await cli('emails', 'list', '--json')).stdout)
+    const all = json((await cli('emails', 'list', '--json')).stdout).data
     expect(all.map((e: {id: string}) => e.id)).toEqual([...[...rawIds].reverse(), htmlId, plainId])
     expect(all.find((e: {id: string}) => e.id === plainId)).toMatchObject({to: 'signup@junkmail.local', from: 'sender@example.com', subject: 'Confirm your account'})
     const alice = (await client('GET', `/api/v1/emails/${htmlId}`)).body.data
-    expect(json((await cli('emails', 'list', '--address', alice.addressId, '--json')).stdout).map((e: {id: string}) => e.id)).toEqual([htmlId])
+    expect(json((await cli('emails', 'list', '--address', alice.addressId, '--json')).stdout)).toEqual({data: [expect.objectContaining({id: htmlId})], total: 1, next: null})
+    // Page by page, through --all (1,000 at a time) or by hand with before=.
+    const firstPage = json((await cli('emails', 'list', '--limit', '2', '--json')).stdout)
+    expect(firstPage).toMatchObject({total: all.length, next: all[1].id})
+    expect((await client('GET', `/api/v1/emails?limit=2&before=${firstPage.next}`)).body.data.map((e: {id: string}) => e.id)).toEqual(all.slice(2, 4).map((e: {id: string}) => e.id))
+    expect((await client('GET', '/api/v1/emails?before=nope')).status).toBe(404)
     const table = (await cli('emails', 'list')).stdout
     expect(table.split('\n')[0]).toMatch(/^ID\s+TO\s+FROM\s+SUBJECT\s+RECEIVED\s+SIZE$/)
     expect(table).toMatch(new RegExp(`${plainId}\\s+signup@junkmail\\.local\\s+sender@example\\.com\\s+Confirm your account\\s`))

@@ -331,9 +331,13 @@ export class Store extends EventEmitter<StoreEventMap> {
     return emails
   }
 
-  /** Addresses, newest first. */
-  listAddresses(filter: {status?: string; limit?: number} = {}): AddressRecord[] {
-    return this.#newest(this.#state.addresses, filter.limit, (a) => !filter.status || a.status === filter.status)
+  /** Addresses, newest first (older than `before`, when given). */
+  listAddresses(filter: {status?: string; limit?: number; before?: AddressRecord} = {}): AddressRecord[] {
+    return this.#newest(this.#state.addresses, filter.limit, (a) => !filter.status || a.status === filter.status, filter.before)
+  }
+
+  countAddresses(): number {
+    return this.#state.addresses.size
   }
 
   /** Active addresses (for the expiry clock). */
@@ -358,10 +362,17 @@ export class Store extends EventEmitter<StoreEventMap> {
     return this.#erase('emails', id) as EmailRecord | undefined
   }
 
-  /** Emails, newest first, optionally of one address. */
-  listEmails(filter: {addressId?: string; limit?: number} = {}): EmailRecord[] {
-    const source = filter.addressId ? (this.#emailsByAddress.get(filter.addressId) ?? new Map<string, EmailRecord>()) : this.#state.emails
-    return this.#newest(source, filter.limit, () => true)
+  /** Emails, newest first, optionally of one address (older than `before`, when given). */
+  listEmails(filter: {addressId?: string; limit?: number; before?: EmailRecord} = {}): EmailRecord[] {
+    return this.#newest(this.#emailsOf(filter.addressId), filter.limit, () => true, filter.before)
+  }
+
+  countEmails(filter: {addressId?: string} = {}): number {
+    return this.#emailsOf(filter.addressId).size
+  }
+
+  #emailsOf(addressId: string | undefined): Map<string, EmailRecord> {
+    return addressId ? (this.#emailsByAddress.get(addressId) ?? new Map<string, EmailRecord>()) : this.#state.emails
   }
 
   // ── provider resources ──────────────────────────────────────────────────

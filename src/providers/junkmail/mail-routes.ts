@@ -1,7 +1,7 @@
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import {createAddress, deleteAddress, expireAddress, presentAddress, requireAddress} from '../../emulator/address-operations.js'
 import {type EmulatorContext, OperationError} from '../../emulator/emulator-context.js'
-import {deleteEmail, emailAttachment, emailDetail, emailRaw, presentEmail} from '../../emulator/mail-operations.js'
+import {deleteEmail, emailAttachment, emailDetail, emailRaw, presentEmail, requireEmail} from '../../emulator/mail-operations.js'
 import {FULL_ACCESS} from '../../http/auth.js'
 import {EMULATOR_PREFIX} from '../../http/routes/emulator-routes.js'
 import {defineResource} from '../../http/define-resource.js'
@@ -29,7 +29,9 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
       scope: ADDRESSES,
       handler: async (request) => {
         const q = listQuerySchema.parse(request.query)
-        return {data: store.listAddresses({limit: q.limit}).map(presentAddress)}
+        const before = q.before === undefined ? undefined : requireAddress(ctx, q.before, 'before')
+        const list = store.listAddresses({limit: q.limit, before})
+        return {data: list.map(presentAddress), total: store.countAddresses(), next: nextCursor(list, (last) => store.listAddresses({limit: 1, before: last}))}
       },
     },
   })
@@ -48,8 +50,7 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
       scope: READ,
       handler: async (request) => {
         const address = requireAddress(ctx, param(request, 'id'))
-        const q = listQuerySchema.parse(request.query)
-        return {data: store.listEmails({addressId: address.id, limit: q.limit}).map(presentEmail)}
+        return emailPage(ctx, listQuerySchema.parse(request.query), address.id)
       },
     },
   })
@@ -60,7 +61,7 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
         const q = listQuerySchema.parse(request.query)
         const addressId = (request.query as Record<string, string>).addressId
         if (addressId !== undefined) requireAddress(ctx, addressId)
-        return {data: store.listEmails({addressId, limit: q.limit}).map(presentEmail)}
+        return emailPage(ctx, q, addressId)
       },
     },
   })
@@ -99,4 +100,20 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   defineResource(app, store, `${EMULATOR_PREFIX}/addresses/:id/expire`, {
     POST: {scope: FULL_ACCESS, handler: async (request) => ({data: presentAddress(await expireAddress(ctx, param(request, 'id'), 'api'))})},
   })
+}
+
+/**
+ * A page of emails, newest first: `data`, `total` (how many match in all) and `next` (the id to pass
+ * as `before` for the page after, null at the end), as the emulator's other lists answer.
+ */
+function emailPage(ctx: EmulatorContext, q: {limit?: number; before?: string}, addressId: string | undefined) {
+  const before = q.before === undefined ? undefined : requireEmail(ctx, q.before, 'before')
+  const list = ctx.store.listEmails({addressId, limit: q.limit, before})
+  return {data: list.map(presentEmail), total: ctx.store.countEmails({addressId}), next: nextCursor(list, (last) => ctx.store.listEmails({addressId, limit: 1, before: last}))}
+}
+
+/** The last id of a page when something comes after it, else null. */
+function nextCursor<T extends {id: string}>(page: T[], after: (last: T) => T[]): string | null {
+  const last = page.at(-1)
+  return last && after(last).length > 0 ? last.id : null
 }
