@@ -16,7 +16,10 @@ export interface SpoolOnDisk {
   readonly shared: string[][]
 }
 
-/** Reads the store files (snapshot + journals, as a restart would) and the spool's segments. */
+/**
+ * Reads the store files (snapshot + journals, as a restart would) and the spool's segments. Not while
+ * a compaction may be moving them: wait for `context.mail.raw.idle()` first (or stop the emulator).
+ */
 export async function spoolOnDisk(dataDir: string): Promise<SpoolOnDisk> {
   const mailDir = join(dataDir, 'mail')
   const files = (await readdir(mailDir)).sort()
