@@ -10,77 +10,40 @@
 //
 // Prints rate and CPU per mail (emulator process, all threads) for each run and the medians.
 // Exit status: 0 printed, 2 could not run (no smtp-source: see bench/README.md).
-import {fork, spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {join, resolve} from 'node:path'
+import {cpuMs, expectWebhooks, findSmtpSource, forkReady, smtpSource, startDev} from './smtp-load.js'
 
-const here = dirname(fileURLToPath(import.meta.url))
 const builds = process.argv.slice(2).map((dir) => resolve(dir))
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const MAILS = Number(process.env.BENCH_MAILS ?? 10_000)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2_000)
-const source = [process.env.SMTP_SOURCE, '/tmp/postfix-x/usr/sbin/smtp-source'].find((p) => p && existsSync(p))
-if (builds.length === 0 || !source) {
+const tool = findSmtpSource()
+if (builds.length === 0 || !tool) {
   console.error(builds.length === 0 ? 'usage: node bench/smtp-builds.js <build dir> [<build dir>…]' : 'smtp-source not found (see bench/README.md)')
   process.exit(2)
 }
-const sourceEnv = {...process.env, LD_LIBRARY_PATH: join(dirname(source), '..', 'lib', 'postfix')}
 const now = () => performance.timeOrigin + performance.now()
-const cpuMs = (pid) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
-const receiver = fork(join(here, 'mail-webhook-receiver.js'), {stdio: ['ignore', 'inherit', 'inherit', 'ipc']})
-const {url} = await new Promise((r) => receiver.once('message', r))
-/** Arms the receiver for `count` webhooks; resolves to a function awaiting them. */
-const expectWebhooks = (count, secret) =>
-  new Promise((resolve) => {
-    receiver.once('message', () => {
-      const got = new Promise((done) => receiver.once('message', done))
-      resolve(() => got)
-    })
-    receiver.send({type: 'expect', count, secret})
-  })
-const smtpSource = (port, count) =>
-  new Promise((resolve, reject) => {
-    const args = ['-s', '8', '-m', String(count), '-l', '1000', '-d', '-f', 'bench@example.com', '-t', 'bench@junkmail.local', '-M', 'bench.local', `127.0.0.1:${port}`]
-    spawn(source, args, {env: sourceEnv, stdio: 'inherit'}).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`smtp-source exited ${code}`))))
-  })
+const children = []
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')))
+const receiver = await forkReady('mail-webhook-receiver.js', {}, children)
 
 async function run(build) {
   const dataDir = mkdtempSync(join(tmpdir(), 'junkmail-bench-builds-'))
-  const args = [join(build, 'bin', 'run.js'), 'dev', '--json', '--port', '0', '--smtp-port', '0', '--data-dir', dataDir, '--forward-to', url, '--events', 'email.received', '--address-lifetime', '2592000']
-  const emulator = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit']})
-  const ready = await new Promise((resolve, reject) => {
-    let text = ''
-    const onData = (chunk) => {
-      text += chunk
-      const nl = text.indexOf('\n')
-      if (nl < 0) return
-      emulator.stdout.off('data', onData)
-      emulator.stdout.on('data', () => {})
-      resolve(JSON.parse(text.slice(0, nl)))
-    }
-    emulator.stdout.on('data', onData)
-    emulator.once('exit', (code) => reject(new Error(`${build}: junkmail dev exited ${code}`)))
-  })
-  const secret = ready.forwardTo.secret
-  let arrived = await expectWebhooks(WARMUP, secret)
-  await smtpSource(ready.smtpPort, WARMUP)
+  const emulator = await startDev(join(build, 'bin', 'run.js'), receiver.url, dataDir, children)
+  let arrived = await expectWebhooks(receiver, WARMUP, emulator.secret)
+  await smtpSource(tool, emulator.port, WARMUP)
   await arrived()
-  arrived = await expectWebhooks(MAILS, secret)
-  const cpu0 = cpuMs(emulator.pid)
+  arrived = await expectWebhooks(receiver, MAILS, emulator.secret)
+  const cpu0 = cpuMs(emulator.child.pid)
   const t0 = now()
-  await smtpSource(ready.smtpPort, MAILS)
+  await smtpSource(tool, emulator.port, MAILS)
   const got = await arrived()
-  const result = {rate: MAILS / ((Math.max(now(), got.times.at(-1)) - t0) / 1000), cpu: (cpuMs(emulator.pid) - cpu0) / MAILS}
+  const result = {rate: MAILS / ((Math.max(now(), got.times.at(-1)) - t0) / 1000), cpu: (cpuMs(emulator.child.pid) - cpu0) / MAILS}
   if (got.badSignatures > 0) throw new Error(`${build}: ${got.badSignatures} webhooks failed the signature check`)
-  await new Promise((r) => (emulator.once('exit', r), emulator.kill('SIGTERM')))
+  await emulator.stop()
   rmSync(dataDir, {recursive: true, force: true})
   return result
 }
@@ -102,5 +65,5 @@ try {
   console.error(error)
   process.exitCode = 2
 } finally {
-  receiver.kill()
+  receiver.child.kill()
 }

@@ -31,7 +31,8 @@
 // are skipped and say so.
 //
 // Exit status: 0 every target met, 1 a target missed, 2 the benchmark could not run.
-import {execFileSync, fork, spawn} from 'node:child_process'
+import {spawn} from 'node:child_process'
+import {cpuMs, expectWebhooks, findSmtpSource, forkReady as forkHelper, SESSIONS, smtpSource, startDev} from './smtp-load.js'
 import {existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import net from 'node:net'
@@ -44,7 +45,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 2_000)
 const DELETED_FILES = Number(process.env.BENCH_DELETED_FILES ?? 20_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const FLAT_MAILS = Number(process.env.BENCH_FLAT_MAILS ?? 20_000)
-const SESSIONS = 8
 const LATENCY_MAILS = Number(process.env.BENCH_LATENCY_MAILS ?? 300)
 const here = dirname(fileURLToPath(import.meta.url))
 const BIN = join(here, '..', 'bin', 'run.js')
@@ -58,52 +58,8 @@ const message = (subject, to) =>
   `From: Bench <bench@example.com>\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@bench>\r\nDate: ${new Date().toUTCString()}\r\n\r\n${body}\r\n`
 
 // ── helpers ──────────────────────────────────────────────────────────────────
-function forkReady(file, env = {}) {
-  const child = fork(join(here, file), {env: {...process.env, ...env}, stdio: ['ignore', 'inherit', 'inherit', 'ipc']})
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => (m.type === 'ready' ? resolve({child, ...m}) : reject(new Error(JSON.stringify(m)))))
-    child.once('exit', (code) => reject(new Error(`${file} exited ${code}`)))
-  })
-}
-
-/** Arms the receiver for `count` webhooks; resolves (once armed) to a function awaiting their arrival. */
-function expectWebhooks(receiver, count, secret = null) {
-  return new Promise((resolve) => {
-    receiver.child.once('message', (armed) => {
-      if (armed.type !== 'armed') throw new Error('receiver not armed')
-      const received = new Promise((done) => receiver.child.once('message', (m) => done(m)))
-      resolve(() => received)
-    })
-    receiver.child.send({type: 'expect', count, secret})
-  })
-}
-
-async function startEmulator(receiverUrl, dataDir) {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'dev', '--json', '--port', '0', '--smtp-port', '0', '--data-dir', dataDir, '--forward-to', receiverUrl, '--events', 'email.received', '--address-lifetime', '2592000'],
-    {stdio: ['ignore', 'pipe', 'inherit']},
-  )
-  children.push(child)
-  // The ready line (NDJSON) gives the ports; the rest of the stream is drained unread, as a CI job
-  // writing it to a log would (splitting it into lines here would cost this process CPU that the
-  // client shares with the emulator on a 2-core machine).
-  const ready = await new Promise((resolve, reject) => {
-    let text = ''
-    const onData = (chunk) => {
-      text += chunk
-      const nl = text.indexOf('\n')
-      if (nl < 0) return
-      child.stdout.off('data', onData)
-      child.stdout.on('data', () => {})
-      resolve(JSON.parse(text.slice(0, nl)))
-    }
-    child.stdout.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`junkmail dev exited ${code}`)))
-  })
-  return {child, port: ready.smtpPort, secret: ready.forwardTo.secret, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')))}
-}
+const forkReady = (file, env = {}) => forkHelper(file, env, children)
+const startEmulator = (receiverUrl, dataDir) => startDev(BIN, receiverUrl, dataDir, children)
 
 /** Our own SMTP client: `sessions` connections, each sending its share of `count` mails in turn (no pipelining). */
 async function ownClient(port, count, sessions, subjectPrefix, to = 'bench@junkmail.local') {
@@ -152,28 +108,6 @@ async function session(port, n, subject, to, onDataEnd) {
   }
   await command('QUIT\r\n')
   socket.destroy()
-}
-
-function findSmtpSource() {
-  const candidates = [process.env.SMTP_SOURCE, '/tmp/postfix-x/usr/sbin/smtp-source']
-  try {
-    candidates.push(execFileSync('sh', ['-c', 'command -v smtp-source'], {encoding: 'utf8'}).trim())
-  } catch {}
-  for (const path of candidates) {
-    if (!path || !existsSync(path)) continue
-    const libs = join(dirname(path), '..', 'lib', 'postfix')
-    return {path, env: {...process.env, LD_LIBRARY_PATH: [libs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':')}}
-  }
-  return null
-}
-
-function smtpSource(tool, port, count) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool.path, ['-s', String(SESSIONS), '-m', String(count), '-l', '1000', '-d', '-f', 'bench@example.com', '-t', 'bench@junkmail.local', '-M', 'bench.local', `127.0.0.1:${port}`], {env: tool.env, stdio: ['ignore', 'ignore', 'pipe']})
-    let err = ''
-    child.stderr.on('data', (d) => (err += d))
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`smtp-source exited ${code}: ${err}`))))
-  })
 }
 
 function peakRss(pid) {
@@ -226,14 +160,6 @@ function fileCreateMicros(dir, count = 300) {
     samples.push((now() - t) * 1000)
   }
   return median(samples)
-}
-
-/** CPU time of a process so far (user + system, all its threads), ms. */
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // utime and stime, fields 14 and 15 of proc(5), in clock ticks (100 a second on Linux).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
 }
 
 /**
