@@ -1,14 +1,9 @@
 import * as Flags from '@oclif/core/flags'
+import type {ListPage} from '../http/list-page.js'
 import type {ApiClient} from './api-client.js'
 
 /** A page of a list as the emulator's routes answer it, or the whole list (`--all`). */
-export interface Listed<T> {
-  data: T[]
-  /** How many match in all. */
-  total: number
-  /** Where the next page starts (`before=`), null at the end. */
-  next: string | null
-}
+export type Listed<T> = ListPage<T>
 
 /** `--limit` and `--all`, as every list of the emulator's routes takes them. */
 export const pageFlags = (defaultLimit: number) => ({

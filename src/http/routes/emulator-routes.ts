@@ -12,6 +12,7 @@ import {parseDuration} from '../../clock/duration.js'
 import {FULL_ACCESS, SCOPES} from '../auth.js'
 import {defineResource} from '../define-resource.js'
 import {apiKeySchema, createWebhookSchema, listQuerySchema, resendSchema, triggerSchema, waitSchema} from '../request-schemas.js'
+import {listPage} from '../list-page.js'
 import {type WaitCondition, waitCondition, waitFor} from '../../emulator/wait-for.js'
 
 /** Prefix of the emulator's own routes: never part of the hosted API. */
@@ -138,9 +139,12 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         // An unknown type would match nothing, ever: a 400 listing the known ones.
         if (q.type !== undefined) requireCatalogEvent(ctx, q.type, 'type')
         const events = store.listEvents({type: q.type, limit: q.limit ?? 50, before})
-        const total = store.countEvents({type: q.type})
-        const more = events.length > 0 && store.listEvents({type: q.type, limit: 1, before: events.at(-1)}).length > 0
-        return {data: events.map((e) => ({...presentEvent(e), deliveries: store.deliveriesForEvent(e.id).map((d) => presentDelivery(d, max))})), total, next: more ? events.at(-1)!.id : null}
+        return listPage(
+          events,
+          store.countEvents({type: q.type}),
+          (last) => store.listEvents({type: q.type, limit: 1, before: last}),
+          (e) => ({...presentEvent(e), deliveries: store.deliveriesForEvent(e.id).map((d) => presentDelivery(d, max))}),
+        )
       },
     },
   })
@@ -203,10 +207,12 @@ export function emulatorRoutes(app: FastifyInstance, ctx: EmulatorContext, facts
         if (q.before !== undefined && !before) throw new OperationError(404, 'not_found', `before: no attempt with id ${q.before} (pruned by the history cap, or never recorded)`, 'before')
         const filter = {webhookId: q.webhookId, eventId: q.eventId, failed: q.failed === 'true'}
         const list = store.listAttempts({...filter, limit: q.limit ?? 50, before})
-        // `total`: how many match in all; `next`: where the next page starts (before=next), null at the end.
-        const total = store.countAttempts(filter)
-        const more = list.length > 0 && store.listAttempts({...filter, limit: 1, before: list.at(-1)}).length > 0
-        return {data: list.map((a) => presentAttempt(a, store.getEvent(a.eventId), max)), total, next: more ? list.at(-1)!.id : null}
+        return listPage(
+          list,
+          store.countAttempts(filter),
+          (last) => store.listAttempts({...filter, limit: 1, before: last}),
+          (a) => presentAttempt(a, store.getEvent(a.eventId), max),
+        )
       },
     },
   })

@@ -5,6 +5,7 @@ import {deleteEmail, emailAttachment, emailDetail, emailRaw, presentEmail, requi
 import {FULL_ACCESS} from '../../http/auth.js'
 import {EMULATOR_PREFIX} from '../../http/routes/emulator-routes.js'
 import {defineResource} from '../../http/define-resource.js'
+import {listPage} from '../../http/list-page.js'
 import {createAddressSchema, listQuerySchema} from '../../http/request-schemas.js'
 
 const ADDRESSES = 'addresses:manage'
@@ -31,7 +32,7 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
         const q = listQuerySchema.parse(request.query)
         const before = q.before === undefined ? undefined : requireAddress(ctx, q.before, 'before')
         const list = store.listAddresses({limit: q.limit, before})
-        return {data: list.map(presentAddress), total: store.countAddresses(), next: nextCursor(list, (last) => store.listAddresses({limit: 1, before: last}))}
+        return listPage(list, store.countAddresses(), (last) => store.listAddresses({limit: 1, before: last}), presentAddress)
       },
     },
   })
@@ -102,18 +103,9 @@ export function mailRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   })
 }
 
-/**
- * A page of emails, newest first: `data`, `total` (how many match in all) and `next` (the id to pass
- * as `before` for the page after, null at the end), as the emulator's other lists answer.
- */
+/** A page of emails (of one address, or all), as the emulator's other lists answer. */
 function emailPage(ctx: EmulatorContext, q: {limit?: number; before?: string}, addressId: string | undefined) {
   const before = q.before === undefined ? undefined : requireEmail(ctx, q.before, 'before')
   const list = ctx.store.listEmails({addressId, limit: q.limit, before})
-  return {data: list.map(presentEmail), total: ctx.store.countEmails({addressId}), next: nextCursor(list, (last) => ctx.store.listEmails({addressId, limit: 1, before: last}))}
-}
-
-/** The last id of a page when something comes after it, else null. */
-function nextCursor<T extends {id: string}>(page: T[], after: (last: T) => T[]): string | null {
-  const last = page.at(-1)
-  return last && after(last).length > 0 ? last.id : null
+  return listPage(list, ctx.store.countEmails({addressId}), (last) => ctx.store.listEmails({addressId, limit: 1, before: last}), presentEmail)
 }
